@@ -1,0 +1,67 @@
+# Shared build helpers: warnings, the per-concern library, tests and embedded data.
+
+set(EMOSYNC_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
+
+function(emosync_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  if(EMOSYNC_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(EMOSYNC_NATIVE AND NOT EMSCRIPTEN)
+    target_compile_options(${target} PRIVATE -march=native)
+  endif()
+  if(EMSCRIPTEN)
+    target_compile_options(${target} PRIVATE -msimd128)
+  endif()
+endfunction()
+
+# emosync_library(<concern> SOURCES ... [DEPS ...] [PUBLIC_DEPS ...])
+# Creates the static library emosync_<concern>; headers are included as
+# "<concern>/<file>.h" from src/.
+function(emosync_library name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS;PUBLIC_DEPS" ${ARGN})
+  add_library(emosync_${name} STATIC ${A_SOURCES})
+  target_include_directories(emosync_${name} PUBLIC ${EMOSYNC_ROOT}/src)
+  target_link_libraries(emosync_${name} PUBLIC ${A_PUBLIC_DEPS} PRIVATE ${A_DEPS})
+  set_target_properties(emosync_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  emosync_warnings(emosync_${name})
+  set_property(GLOBAL APPEND PROPERTY EMOSYNC_LIBRARIES emosync_${name})
+endfunction()
+
+# emosync_test(<name> SOURCES ... DEPS ... [LABELS ...])
+# One gtest executable registered with ctest; every test carries the label of its
+# module plus any extra LABELS (e.g. shared_data for tests that read ../shared/data).
+function(emosync_test name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(test_${name} ${A_SOURCES})
+  target_link_libraries(test_${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(test_${name} PRIVATE
+    EMOSYNC_SOURCE_DIR="${EMOSYNC_ROOT}"
+    EMOSYNC_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  emosync_warnings(test_${name})
+  gtest_discover_tests(test_${name}
+    PROPERTIES LABELS "${name};${A_LABELS}"
+    ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE"
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# emosync_embed(<target> FUNC <name> FILES ...)
+# Compiles data files into <target> as byte arrays so the binary (and the WebAssembly
+# build) carries its tables and default model without reading the disk. Generates
+#   std::optional<std::string_view> emosync::embedded::<name>(std::string_view key)
+# whose keys are paths relative to the repository root ("data/emotion/...json").
+function(emosync_embed target)
+  cmake_parse_arguments(A "" "FUNC" "FILES" ${ARGN})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${A_FUNC}_embedded.cpp)
+  set(deps)
+  foreach(f ${A_FILES})
+    list(APPEND deps ${EMOSYNC_ROOT}/${f})
+  endforeach()
+  string(REPLACE ";" "|" files_arg "${A_FILES}")
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DROOT=${EMOSYNC_ROOT} -DOUT=${out} -DFUNC=${A_FUNC}
+            "-DFILES=${files_arg}" -P ${EMOSYNC_ROOT}/cmake/EmbedFiles.cmake
+    DEPENDS ${deps} ${EMOSYNC_ROOT}/cmake/EmbedFiles.cmake
+    COMMENT "Embedding ${A_FUNC}" VERBATIM)
+  target_sources(${target} PRIVATE ${out})
+endfunction()

@@ -1,0 +1,31 @@
+// emosync: text with an emotion flow + speech → 52 ARKit blendshapes at 30 fps.
+#include <algorithm>
+#include <iostream>
+
+#include "cli/command.h"
+#include "io/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"emosync: talking-avatar faces that feel something.\n"
+               "Text with an emotion flow plus speech -> 52 ARKit blendshapes at 30 fps."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "emosync 0.1.0");
+  auto cmds = emosync::cli::commands();
+  std::sort(cmds.begin(), cmds.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& c : cmds) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    c.setup(*sub);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const emosync::Error& e) {
+    std::cerr << "emosync: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "emosync: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
