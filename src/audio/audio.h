@@ -1,0 +1,26 @@
+#pragma once
+// Audio in and out: read any file libsndfile knows (WAV, FLAC, OGG, MP3), mix to
+// mono, resample (libsamplerate), write 16-bit WAV atomically.
+#include <string>
+#include <vector>
+
+namespace emosync::audio {
+
+constexpr int kModelRate = 16000;
+
+struct Audio {
+  std::vector<float> samples;  // mono, nominally in [-1, 1]
+  int sample_rate = kModelRate;
+  double duration_s() const { return sample_rate > 0 ? static_cast<double>(samples.size()) / sample_rate : 0.0; }
+};
+
+// Reads a file at its own rate, mixed down to mono. Errors name the file.
+Audio read_audio(const std::string& path);
+// Resamples to `rate` (band-limited, libsamplerate); returns a copy if rates match.
+Audio resample(const Audio& in, int rate);
+// read_audio + resample to 16 kHz: what features and the model take.
+Audio load_mono_16k(const std::string& path);
+// 16-bit PCM WAV, written atomically; samples are clipped to [-1, 1].
+void write_wav16(const std::string& path, const Audio& a);
+
+}  // namespace emosync::audio
