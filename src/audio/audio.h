@@ -23,4 +23,13 @@ Audio load_mono_16k(const std::string& path);
 // 16-bit PCM WAV, written atomically; samples are clipped to [-1, 1].
 void write_wav16(const std::string& path, const Audio& a);
 
+// The bytes write_wav16 writes (RIFF/WAVE, PCM 16-bit mono, little-endian): for
+// callers that send a WAV somewhere other than a file. Sample x becomes
+// round(clamp(x, -1, 1) * 32767).
+std::string wav16_bytes(const Audio& a);
+
+// libsamplerate converter used by resample(): SRC_SINC_MEDIUM_QUALITY (97 dB SNR,
+// 90 % bandwidth), a speed/quality balance that keeps the speech chain fast.
+int resampler_quality();
+
 }  // namespace emosync::audio
