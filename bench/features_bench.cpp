@@ -42,10 +42,11 @@ std::vector<float> signal(double seconds, int rate) {
 }
 }  // namespace
 
+// Usage: bench_features [seconds of audio, default 60] [passes, default 10]
 int main(int argc, char** argv) {
   using namespace emosync;
   const double seconds = argc > 1 ? std::atof(argv[1]) : 60.0;
-  const int passes = 5;
+  const int passes = argc > 2 ? std::atoi(argv[2]) : 10;  // best-of filters out a busy machine
   std::vector<float> x16 = signal(seconds, features::kSampleRate);
   volatile float sink = 0;
 

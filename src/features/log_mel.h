@@ -106,6 +106,8 @@ class StreamingLogMel {
   std::size_t pull_all(std::vector<float>& out);
   std::size_t samples_pushed() const { return pushed_; }
   std::size_t frames_pulled() const { return pulled_; }
+  // Samples held for frames not yet pulled (memory use, in samples).
+  std::size_t buffered() const { return buffer_.size(); }
   // Starts a new stream (frame 0 at the next sample pushed).
   void reset();
 

@@ -178,6 +178,20 @@ TEST(StreamingLogMel, AnyChunkingGivesTheOfflineFramesBitForBit) {
   }
 }
 
+TEST(StreamingLogMel, MemoryStaysBoundedWhenFramesArePulled) {
+  StreamingLogMel s;
+  std::vector<float> chunk = noise(1000, 9), out;
+  std::size_t most = 0;
+  for (int i = 0; i < 2000; ++i) {  // 125 s of audio
+    s.push(chunk);
+    most = std::max(most, s.buffered());
+    s.pull_all(out);
+    out.clear();
+  }
+  EXPECT_EQ(s.frames_pulled(), num_frames(2000u * 1000));
+  EXPECT_LE(most, kWindowLength + chunk.size());
+}
+
 TEST(StreamingLogMel, PullOneAtATimeAndReset) {
   StreamingLogMel s;
   std::vector<float> x = noise(1000, 3);
