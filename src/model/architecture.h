@@ -1,0 +1,77 @@
+#pragma once
+// The FiLM lipsync network, described as data so that the trainer (libtorch) and the
+// runtime (Eigen) build the same thing from one description that travels in the model file.
+//
+//   features [T_f, n_mels] @ 100 fps
+//     -> encoder: 1-D convs, layer i: out[t] = b + sum_j W_j in[t + lookahead - (k-1-j)·dilation],
+//        zero outside [0, T_f), then ReLU
+//     -> resample to 30 fps: output frame k sits at feature position p = k·100/30 (exact
+//        rational), h30[k] = (1-f)·h[i0] + f·h[min(i0+1, T_f-1)], i0 = floor(p), f = p - i0
+//     -> conditioning (19 floats; the base stage keeps the 5 base-class columns) -> embedding
+//        (Linear, or Linear-ReLU-Linear) -> per block gamma/beta = Linear(embedding)
+//     -> blocks: z = ReLU(fc(h)); z = z·(1+gamma) + beta; h = h + z
+//     -> head: sigmoid(Linear(h)) -> 52 ARKit channels in canonical order.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "io/json_file.h"
+
+namespace emosync::model {
+
+constexpr int kFormatVersion = 1;
+constexpr int kFeatureFps = 100;
+constexpr int kOutputFps = 30;
+
+struct ConvLayer {
+  int out_channels = 128;
+  int kernel = 3;
+  int dilation = 1;
+  int lookahead = 0;  // frames of future input this layer reads
+};
+
+enum class ConditioningInput { Base5, Full19 };
+enum class EmbeddingKind { Linear, Mlp };
+
+struct Architecture {
+  int n_mels = 80;
+  std::vector<ConvLayer> encoder;
+  ConditioningInput cond_input = ConditioningInput::Full19;
+  EmbeddingKind embedding = EmbeddingKind::Mlp;
+  int embed_dim = 64;
+  int blocks = 2;
+  int n_outputs = 52;
+
+  static Architecture base_default();  // 5-dim one-hot through Linear(5, 64)
+  static Architecture v3_default();    // 19-dim through MLP(19, 64, 64)
+  Architecture as_v3() const;          // same backbone, V3 conditioning
+
+  int hidden() const { return encoder.empty() ? n_mels : encoder.back().out_channels; }
+  int cond_dim() const { return cond_input == ConditioningInput::Base5 ? 5 : 19; }
+  int lookahead_frames() const;  // encoder lookahead in feature frames (resampling adds < 1)
+  // Lookahead in ms from input to an output frame: encoder lookahead plus the one
+  // feature frame linear resampling may read ahead.
+  double lookahead_ms() const { return (lookahead_frames() + 1) * 1000.0 / kFeatureFps; }
+
+  // Name and shape of every parameter, in a fixed order shared by trainer and runtime.
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> parameter_shapes() const;
+  std::size_t parameter_count() const;
+
+  io::Json to_json() const;
+  static Architecture from_json(const io::Json& j, const std::string& what);  // validated
+  void validate(const std::string& what) const;
+};
+
+// Output frames at 30 fps for T_f feature frames at 100 fps: ceil(0.3 T_f).
+std::size_t output_frames_for(std::size_t feature_frames);
+// Feature position of output frame k: i0 = floor(10k/3) and the fraction (10k mod 3)/3.
+struct ResamplePoint {
+  std::size_t i0;
+  float frac;
+};
+ResamplePoint resample_point(std::size_t k);
+
+// The base model's 5 inputs taken from a 19-dim conditioning (emotion::kBaseClasses).
+std::vector<std::size_t> conditioning_columns(ConditioningInput c);
+
+}  // namespace emosync::model

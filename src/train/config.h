@@ -1,0 +1,83 @@
+#pragma once
+// Training configuration (emosync train --config cfg.json), curriculum schedule and the
+// anchor-snap pairs from the presets file. No libtorch here.
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/json_file.h"
+#include "model/architecture.h"
+
+namespace emosync::train {
+
+enum class Stage { Base, V3 };
+
+struct BackboneSchedule {
+  bool freeze = false;   // true: lr 0 while early; false: lr × lr_scale
+  int epochs = 0;        // epochs 1..epochs are "early"
+  float lr_scale = 0.1f;
+};
+
+struct LossWeights {
+  float lipsync = 1.0f, expression = 1.0f, shared = 1.0f;  // per channel type
+  float velocity = 0.5f;
+  float anchor = 4.0f;
+  int anchor_batch = 8;
+  float consistency = 0.5f;
+  float jitter = 0.05f;  // ± VAD jitter for the consistency term
+};
+
+struct TrainConfig {
+  std::string file;  // where it was read from, for messages
+  Stage stage = Stage::Base;
+  std::vector<std::string> data;  // dataset folders (each item: a folder with meta.json)
+  std::string out_dir;
+  std::string init_from;  // V3: the base checkpoint
+  model::Architecture arch = model::Architecture::base_default();
+  int epochs = 60;
+  int items_per_epoch = 0;  // 0: the number of items
+  int batch_size = 16;
+  int window_frames = 60;  // output frames per training window (multiple of 3)
+  float lr = 1e-3f;
+  unsigned seed = 1;
+  int threads = 1;
+  std::string curriculum = "data/train/curriculum.json";
+  std::string presets = "data/presets/presets.json";
+  BackboneSchedule backbone;
+  LossWeights loss;
+  int stop_after_epoch = 0;  // > 0: stop (as if killed) after this epoch; resume continues
+  int log_every_steps = 0;
+
+  static TrainConfig parse(const io::Json& j, const std::string& file);  // errors name file and field
+  static TrainConfig load(const std::string& path);
+  io::Json to_json() const;
+};
+
+// Fraction of real items per epoch: piecewise linear through (epoch, real) points,
+// constant before the first and after the last.
+class Curriculum {
+ public:
+  static Curriculum parse(const io::Json& j, const std::string& what);
+  static Curriculum load(const std::string& path_or_key);
+  static Curriculum constant(float real);
+  float real_fraction(int epoch) const;
+  const std::vector<std::pair<int, float>>& points() const { return points_; }
+
+ private:
+  std::vector<std::pair<int, float>> points_;
+};
+
+// One anchor-snap target: the 19-dim conditioning at a preset's class and anchor VAD,
+// and the preset's 52 weights (canonical order).
+struct AnchorPair {
+  std::string label;
+  std::array<float, 19> cond{};
+  std::array<float, 52> preset{};
+};
+// Reads {version, channel_order, presets:[{emotion, level, vad, weights{name: value}}]}.
+std::vector<AnchorPair> load_anchor_pairs(const std::string& path_or_key);
+std::vector<AnchorPair> parse_anchor_pairs(const io::Json& j, const std::string& what);
+
+}  // namespace emosync::train

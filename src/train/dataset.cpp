@@ -1,0 +1,161 @@
+#include "train/dataset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "arkit/channel_split.h"
+#include "emotion/conditioning.h"
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "io/json_file.h"
+#include "io/npy.h"
+
+namespace emosync::train {
+
+namespace fs = std::filesystem;
+
+Triple Dataset::load_item(const std::string& dir, int n_mels) {
+  Triple t;
+  t.dir = dir;
+  const std::string meta_path = dir + "/meta.json";
+  io::Json meta = io::load_json_file(meta_path);
+  io::JsonNode m(meta, meta_path);
+  t.id = m["id"].string();
+  std::string source = m["source"].string();
+  if (source != "synthetic" && source != "real") m["source"].fail("expected synthetic or real, got '" + source + "'");
+  t.real = source == "real";
+  t.emotion = m["emotion"].string();
+  auto check = [&](const io::NpyArray& a, const std::string& name, std::size_t cols) {
+    if (a.shape.size() != 2 || a.cols() != cols)
+      throw Error(dir + "/" + name + ": expected shape [T, " + std::to_string(cols) + "]");
+    if (a.rows() == 0) throw Error(dir + "/" + name + ": no frames");
+    for (float v : a.data)
+      if (!std::isfinite(v)) throw Error(dir + "/" + name + ": non-finite value");
+  };
+  io::NpyArray f = io::read_npy(dir + "/features.npy");
+  check(f, "features.npy", static_cast<std::size_t>(n_mels));
+  io::NpyArray c = io::read_npy(dir + "/cond.npy");
+  check(c, "cond.npy", emotion::kConditioningDim);
+  io::NpyArray y = io::read_npy(dir + "/targets.npy");
+  check(y, "targets.npy", 52);
+  if (c.rows() != y.rows())
+    throw Error(dir + ": cond.npy has " + std::to_string(c.rows()) + " frames, targets.npy " +
+                std::to_string(y.rows()));
+  t.feature_frames = f.rows();
+  t.frames = y.rows();
+  t.features = std::move(f.data);
+  t.cond = std::move(c.data);
+  t.targets = std::move(y.data);
+  return t;
+}
+
+Dataset Dataset::load(const std::vector<std::string>& roots, int n_mels) {
+  std::vector<std::string> dirs;
+  for (const auto& root : roots) {
+    if (!fs::is_directory(root)) throw Error(root + ": dataset folder not found");
+    if (fs::exists(fs::path(root) / "meta.json")) dirs.push_back(root);
+    for (const auto& e : fs::recursive_directory_iterator(root))
+      if (e.is_directory() && fs::exists(e.path() / "meta.json")) dirs.push_back(e.path().string());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  Dataset d;
+  for (const auto& dir : dirs) {
+    d.items_.push_back(load_item(dir, n_mels));
+    (d.items_.back().real ? d.real_ : d.synthetic_).push_back(d.items_.size() - 1);
+  }
+  if (d.items_.empty()) throw Error("no training items (folders with meta.json) under the dataset folders");
+  return d;
+}
+
+std::vector<std::size_t> Dataset::epoch_items(std::size_t n, float real_fraction, std::mt19937_64& rng) const {
+  std::size_t n_real = static_cast<std::size_t>(std::lround(real_fraction * static_cast<float>(n)));
+  if (real_.empty()) n_real = 0;
+  if (synthetic_.empty()) n_real = n;
+  auto draw = [&](std::vector<std::size_t> pool, std::size_t k, std::vector<std::size_t>& out) {
+    // Whole shuffled passes over the pool, so every item is used before any repeats.
+    while (k > 0) {
+      std::shuffle(pool.begin(), pool.end(), rng);
+      for (std::size_t i = 0; i < pool.size() && k > 0; ++i, --k) out.push_back(pool[i]);
+    }
+  };
+  std::vector<std::size_t> out;
+  draw(real_, n_real, out);
+  draw(synthetic_, n - n_real, out);
+  std::shuffle(out.begin(), out.end(), rng);
+  return out;
+}
+
+std::size_t window_feature_frames(std::size_t frames, int lookahead_frames) {
+  return (10 * frames) / 3 + static_cast<std::size_t>(lookahead_frames) + 2;
+}
+
+Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, int n_mels, std::mt19937_64& rng) {
+  std::size_t k0 = 0;
+  if (t.frames > frames) k0 = std::uniform_int_distribution<std::size_t>(0, (t.frames - frames) / 3)(rng) * 3;
+  const std::size_t f0 = 10 * k0 / 3, lf = window_feature_frames(frames, lookahead_frames);
+  const std::size_t m = static_cast<std::size_t>(n_mels);
+  Window w;
+  w.features.assign(lf * m, 0.0f);
+  for (std::size_t i = 0; i < lf && f0 + i < t.feature_frames; ++i)
+    std::copy_n(&t.features[(f0 + i) * m], m, &w.features[i * m]);
+  w.cond.resize(frames * 19);
+  w.targets.resize(frames * 52);
+  w.mask.resize(frames);
+  for (std::size_t k = 0; k < frames; ++k) {
+    const std::size_t src = std::min(k0 + k, t.frames - 1);
+    std::copy_n(&t.cond[src * 19], 19, &w.cond[k * 19]);
+    std::copy_n(&t.targets[src * 52], 52, &w.targets[k * 52]);
+    w.mask[k] = k0 + k < t.frames ? 1.0f : 0.0f;
+  }
+  return w;
+}
+
+void write_toy_dataset(const std::string& dir, int items, double seconds, unsigned seed, int real_items) {
+  if (real_items < 0) real_items = items / 2;
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> nd;
+  const auto& split = arkit::ChannelSplit::standard();
+  const std::array<std::size_t, 5> classes = emotion::kBaseClasses;
+  for (int it = 0; it < items; ++it) {
+    const std::size_t tf = static_cast<std::size_t>(seconds * 100), t = (tf * 3 + 9) / 10;
+    std::vector<float> feats(tf * 80);
+    // Syllable-like energy bursts drive the "mouth"; mel bands are noisy copies of it.
+    std::vector<float> energy(tf);
+    float phase = std::uniform_real_distribution<float>(0, 6.28f)(rng);
+    float rate = std::uniform_real_distribution<float>(2.0f, 6.0f)(rng);
+    for (std::size_t i = 0; i < tf; ++i) {
+      energy[i] = std::max(0.0f, std::sin(phase + rate * 6.2832f * static_cast<float>(i) / 100.0f));
+      for (int b = 0; b < 80; ++b) feats[i * 80 + b] = energy[i] * (1.0f + 0.02f * b) + 0.1f * nd(rng);
+    }
+    const std::size_t cls = classes[static_cast<std::size_t>(it) % classes.size()];
+    std::vector<float> cond(t * 19, 0.0f), targets(t * 52, 0.0f);
+    const float v = std::uniform_real_distribution<float>(-0.8f, 0.8f)(rng);
+    for (std::size_t k = 0; k < t; ++k) {
+      cond[k * 19 + cls] = 1.0f;
+      cond[k * 19 + 16] = v;
+      cond[k * 19 + 17] = 0.3f;
+      cond[k * 19 + 18] = 0.1f;
+      const std::size_t fi = std::min(tf - 1, (10 * k) / 3);
+      for (std::size_t ch : split.channels(arkit::ChannelType::Lipsync)) targets[k * 52 + ch] = 0.8f * energy[fi];
+      for (std::size_t ch : split.channels(arkit::ChannelType::Expression))
+        targets[k * 52 + ch] = 0.2f + 0.1f * static_cast<float>(cls % 4) + 0.2f * v * ((ch % 2) ? 1.0f : -1.0f);
+      for (std::size_t ch : split.channels(arkit::ChannelType::Shared))
+        targets[k * 52 + ch] = 0.5f * (0.3f + 0.2f * v) + 0.2f * energy[fi];
+    }
+    char name[32];
+    std::snprintf(name, sizeof name, "item%04d", it);
+    const std::string d = dir + "/" + name;
+    fs::create_directories(d);
+    io::write_npy(d + "/features.npy", feats.data(), {tf, 80});
+    io::write_npy(d + "/cond.npy", cond.data(), {t, 19});
+    io::write_npy(d + "/targets.npy", targets.data(), {t, 52});
+    io::Json meta = {{"id", name},
+                     {"source", it < real_items ? "real" : "synthetic"},
+                     {"emotion", std::string(emotion::names()[cls])}};
+    io::write_file_atomic(d + "/meta.json", meta.dump(2));
+  }
+}
+
+}  // namespace emosync::train

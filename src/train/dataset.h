@@ -1,0 +1,55 @@
+#pragma once
+// Reader of training triples (ARCHITECTURE §5): an item is a folder with features.npy
+// [T_f, n_mels] (100 fps), cond.npy [T, 19], targets.npy [T, 52] (30 fps, canonical ARKit
+// order) and meta.json {"id", "source": "synthetic"|"real", "emotion"}. No libtorch, no
+// TTS, no teachers.
+#include <cstddef>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace emosync::train {
+
+struct Triple {
+  std::string id, emotion, dir;
+  bool real = false;
+  std::size_t feature_frames = 0, frames = 0;
+  std::vector<float> features, cond, targets;  // row-major
+};
+
+class Dataset {
+ public:
+  // Every folder under each root (recursively) that holds meta.json is an item.
+  static Dataset load(const std::vector<std::string>& roots, int n_mels = 80);
+  static Triple load_item(const std::string& dir, int n_mels = 80);
+
+  const std::vector<Triple>& items() const { return items_; }
+  const std::vector<std::size_t>& real() const { return real_; }
+  const std::vector<std::size_t>& synthetic() const { return synthetic_; }
+
+  // The items of one epoch: n items, round(real_fraction·n) of them real (all of one
+  // kind when the other is missing), shuffled.
+  std::vector<std::size_t> epoch_items(std::size_t n, float real_fraction, std::mt19937_64& rng) const;
+
+ private:
+  std::vector<Triple> items_;
+  std::vector<std::size_t> real_, synthetic_;
+};
+
+// A training window: `frames` output frames from frame k0 (a multiple of 3, so it starts
+// on a feature frame), its features from frame 10·k0/3, zero-padded past the end; frames
+// past the item's end repeat its last row with mask 0.
+struct Window {
+  std::vector<float> features;  // [feature_frames_for_window, n_mels]
+  std::vector<float> cond;      // [frames, 19]
+  std::vector<float> targets;   // [frames, 52]
+  std::vector<float> mask;      // [frames]
+};
+std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
+Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, int n_mels, std::mt19937_64& rng);
+
+// Small synthetic triples with a learnable relation (tests, smoke runs, benchmarks):
+// lip channels follow feature energy, expression channels follow the conditioning.
+void write_toy_dataset(const std::string& dir, int items, double seconds, unsigned seed, int real_items = -1);
+
+}  // namespace emosync::train

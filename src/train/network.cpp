@@ -1,0 +1,114 @@
+#include "train/network.h"
+
+#include "io/error.h"
+
+namespace emosync::train {
+
+namespace F = torch::nn::functional;
+
+FilmNetImpl::FilmNetImpl(const model::Architecture& arch) : arch_(arch) {
+  encoder_ = register_module("encoder", torch::nn::ModuleList());
+  int in = arch.n_mels;
+  for (const auto& l : arch.encoder) {
+    encoder_->push_back(torch::nn::Conv1d(
+        torch::nn::Conv1dOptions(in, l.out_channels, l.kernel).dilation(l.dilation).bias(true)));
+    in = l.out_channels;
+  }
+  const int h = arch.hidden(), e = arch.embed_dim;
+  embed_ = torch::nn::Sequential();
+  embed_->push_back(torch::nn::Linear(arch.cond_dim(), e));
+  if (arch.embedding == model::EmbeddingKind::Mlp) {
+    embed_->push_back(torch::nn::ReLU());
+    embed_->push_back(torch::nn::Linear(e, e));
+  }
+  register_module("embed", embed_);
+  block_fc_ = register_module("block_fc", torch::nn::ModuleList());
+  block_film_ = register_module("block_film", torch::nn::ModuleList());
+  for (int b = 0; b < arch.blocks; ++b) {
+    block_fc_->push_back(torch::nn::Linear(h, h));
+    block_film_->push_back(torch::nn::Linear(e, 2 * h));
+  }
+  head_ = register_module("head", torch::nn::Linear(h, arch.n_outputs));
+  std::vector<int64_t> cols;
+  for (auto c : model::conditioning_columns(arch.cond_input)) cols.push_back(static_cast<int64_t>(c));
+  cond_columns_ = torch::tensor(cols, torch::kLong);
+}
+
+torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::Tensor& cond) {
+  torch::Tensor x = features.transpose(1, 2);  // [B, C, L]
+  for (std::size_t i = 0; i < arch_.encoder.size(); ++i) {
+    const auto& l = arch_.encoder[i];
+    const int64_t left = (l.kernel - 1) * l.dilation - l.lookahead;
+    x = F::pad(x, F::PadFuncOptions({left, l.lookahead}));
+    x = torch::relu(encoder_[i]->as<torch::nn::Conv1d>()->forward(x));
+  }
+  const int64_t lf = x.size(2), t = cond.size(1);
+  std::vector<int64_t> i0(t), i1(t);
+  std::vector<float> frac(t);
+  for (int64_t k = 0; k < t; ++k) {
+    auto p = model::resample_point(static_cast<std::size_t>(k));
+    i0[k] = std::min<int64_t>(static_cast<int64_t>(p.i0), lf - 1);
+    i1[k] = p.frac > 0 ? std::min<int64_t>(i0[k] + 1, lf - 1) : i0[k];
+    frac[k] = p.frac;
+  }
+  auto f = torch::tensor(frac).view({1, 1, t});
+  torch::Tensor h = x.index_select(2, torch::tensor(i0)) * (1 - f) + x.index_select(2, torch::tensor(i1)) * f;
+  h = h.transpose(1, 2);  // [B, T, H]
+  torch::Tensor e = embed_->forward(cond.index_select(2, cond_columns_));
+  for (int b = 0; b < arch_.blocks; ++b) {
+    torch::Tensor z = torch::relu(block_fc_[b]->as<torch::nn::Linear>()->forward(h));
+    auto g = block_film_[b]->as<torch::nn::Linear>()->forward(e).chunk(2, -1);
+    h = h + (z * (1 + g[0]) + g[1]);
+  }
+  return torch::sigmoid(head_->forward(h));
+}
+
+bool is_conditioning_parameter(const std::string& name) {
+  return name.rfind("embed.", 0) == 0 || name.rfind("block_film.", 0) == 0;
+}
+
+std::vector<torch::Tensor> FilmNetImpl::backbone_parameters() {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : named_parameters())
+    if (!is_conditioning_parameter(p.key())) out.push_back(p.value());
+  return out;
+}
+
+std::vector<torch::Tensor> FilmNetImpl::conditioning_parameters() {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : named_parameters())
+    if (is_conditioning_parameter(p.key())) out.push_back(p.value());
+  return out;
+}
+
+model::ModelFile to_model_file(FilmNet& net, const std::string& stage, const std::string& anchors_version) {
+  model::ModelFile m;
+  m.arch = net->arch();
+  m.stage = stage;
+  m.anchors_version = anchors_version;
+  auto params = net->named_parameters();
+  for (const auto& [name, shape] : m.arch.parameter_shapes()) {
+    const torch::Tensor* p = params.find(name);
+    if (!p) throw Error("network has no parameter '" + name + "'");
+    torch::Tensor c = p->detach().to(torch::kFloat).contiguous();
+    model::Tensor t;
+    t.shape = shape;
+    t.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    if (t.data.size() != t.numel()) throw Error("parameter '" + name + "' has the wrong size");
+    m.weights.tensors[name] = std::move(t);
+  }
+  return m;
+}
+
+void load_weights(FilmNet& net, const model::SafeTensors& st, bool skip_conditioning) {
+  torch::NoGradGuard guard;
+  for (auto& p : net->named_parameters()) {
+    if (skip_conditioning && p.key().rfind("embed.", 0) == 0) continue;
+    const model::Tensor& t = st.at(p.key(), "weights");
+    std::vector<int64_t> shape(t.shape.begin(), t.shape.end());
+    if (p.value().sizes() != torch::IntArrayRef(shape)) throw Error("weights: '" + p.key() + "' has the wrong shape");
+    p.value().copy_(torch::from_blob(const_cast<float*>(t.data.data()), shape, torch::kFloat));
+  }
+}
+
+}  // namespace emosync::train

@@ -1,0 +1,410 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <torch/csrc/distributed/c10d/FileStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include "arkit/channel_split.h"
+#include "emotion/anchors.h"
+#include "emotion/conditioning.h"
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "io/progress.h"
+#include "tables/tables.h"
+#include "train/dataset.h"
+#include "train/network.h"
+
+namespace emosync::train {
+
+namespace fs = std::filesystem;
+
+DistributedEnv DistributedEnv::from_env() {
+  DistributedEnv e;
+  auto num = [](const char* name, int lo, int hi, int fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    long x = std::strtol(v, &end, 10);
+    if (*end || x < lo || x > hi)
+      throw Error(std::string("environment variable ") + name + "='" + v + "' is not an integer in " +
+                  std::to_string(lo) + ".." + std::to_string(hi));
+    return static_cast<int>(x);
+  };
+  e.world = num("WORLD_SIZE", 1, 4096, 1);
+  e.rank = num("RANK", 0, e.world - 1, 0);
+  e.port = num("MASTER_PORT", 1, 65535, 29500);
+  if (const char* a = std::getenv("MASTER_ADDR"); a && *a) e.addr = a;
+  if (const char* f = std::getenv("EMOSYNC_FILE_STORE"); f && *f) e.file_store = f;
+  return e;
+}
+
+std::string checkpoint_path(const TrainConfig& cfg) { return cfg.out_dir + "/checkpoint.pt"; }
+std::string metrics_path(const TrainConfig& cfg) { return cfg.out_dir + "/metrics.jsonl"; }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Checkpoint {
+  io::Json state;  // epoch, stage, architecture, config, rng, metrics
+};
+
+void save_checkpoint(const std::string& path, FilmNet& net, torch::optim::Optimizer& opt, const io::Json& state) {
+  torch::serialize::OutputArchive ar, model_ar, opt_ar;
+  net->save(model_ar);
+  opt.save(opt_ar);
+  ar.write("model", model_ar);
+  ar.write("optimizer", opt_ar);
+  ar.write("state", c10::IValue(state.dump()));
+  io::AtomicWriter w(path);
+  ar.save_to(w.stream());
+  w.commit();
+}
+
+io::Json read_checkpoint_state(torch::serialize::InputArchive& ar, const std::string& path) {
+  c10::IValue v;
+  if (!ar.try_read("state", v) || !v.isString()) throw Error(path + ": not an emosync checkpoint (no state)");
+  return io::parse_json(v.toStringRef(), path + " (state)");
+}
+
+torch::serialize::InputArchive open_checkpoint(const std::string& path) {
+  if (!fs::is_regular_file(path)) throw Error(path + ": checkpoint not found");
+  torch::serialize::InputArchive ar;
+  try {
+    ar.load_from(path);
+  } catch (const std::exception& e) {
+    throw Error(path + ": cannot read checkpoint: " + e.what());
+  }
+  return ar;
+}
+
+// Gradients averaged over the ranks in one flat all-reduce.
+void allreduce_gradients(c10d::ProcessGroup& pg, const std::vector<torch::Tensor>& params, int world) {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : params) grads.push_back(p.grad().view(-1));
+  std::vector<torch::Tensor> flat = {torch::cat(grads)};
+  pg.allreduce(flat)->wait();
+  flat[0].div_(world);
+  int64_t off = 0;
+  for (const auto& p : params) {
+    const int64_t n = p.numel();
+    p.grad().view(-1).copy_(flat[0].slice(0, off, off + n));
+    off += n;
+  }
+}
+
+void allreduce_sum(c10d::ProcessGroup* pg, std::vector<double>& v) {
+  if (!pg) return;
+  std::vector<torch::Tensor> t = {torch::tensor(v, torch::kDouble)};
+  pg->allreduce(t)->wait();
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = t[0][static_cast<int64_t>(i)].item<double>();
+}
+
+torch::Tensor stack_rows(const std::vector<const std::vector<float>*>& rows, std::vector<int64_t> shape) {
+  std::vector<float> all;
+  for (const auto* r : rows) all.insert(all.end(), r->begin(), r->end());
+  shape.insert(shape.begin(), static_cast<int64_t>(rows.size()));
+  return torch::from_blob(all.data(), shape, torch::kFloat).clone();
+}
+
+std::vector<AnchorPair> anchor_pairs_for(const TrainConfig& cfg) {
+  io::Json j;
+  if (fs::is_regular_file(cfg.presets)) {
+    j = io::load_json_file(cfg.presets);
+  } else {
+    try {
+      j = tables::read_json(cfg.presets);
+    } catch (const Error&) {
+      std::fprintf(stderr, "train: no presets at %s: anchor-snap loss is off\n", cfg.presets.c_str());
+      return {};
+    }
+  }
+  std::vector<AnchorPair> all = parse_anchor_pairs(j, cfg.presets), out;
+  for (const auto& a : all) {
+    if (cfg.arch.cond_input == model::ConditioningInput::Full19) {
+      out.push_back(a);
+      continue;
+    }
+    for (auto c : emotion::kBaseClasses)  // the base model sees only its five classes
+      if (a.cond[c] > 0.5f) out.push_back(a);
+  }
+  return out;
+}
+
+struct Losses {
+  torch::Tensor total, supervised, velocity, anchor, consistency, mae[3];
+};
+
+}  // namespace
+
+FilmNet load_checkpoint_network(const std::string& path, std::string* stage) {
+  auto ar = open_checkpoint(path);
+  io::Json state = read_checkpoint_state(ar, path);
+  model::Architecture arch = model::Architecture::from_json(state.at("architecture"), path);
+  FilmNet net(arch);
+  torch::serialize::InputArchive model_ar;
+  ar.read("model", model_ar);
+  net->load(model_ar);
+  if (stage) *stage = state.value("stage", "");
+  return net;
+}
+
+void export_checkpoint(const std::string& checkpoint, const std::string& out) {
+  std::string stage;
+  FilmNet net = load_checkpoint_network(checkpoint, &stage);
+  model::write_model(out, to_model_file(net, stage, emotion::Anchors::standard().version()));
+}
+
+TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) {
+  TrainConfig cfg = cfg_in;
+  const auto t_start = Clock::now();
+  torch::set_num_threads(cfg.threads);
+  torch::manual_seed(cfg.seed);
+  const bool lead = env.rank == 0;
+  if (cfg.batch_size % env.world || cfg.loss.anchor_batch % env.world)
+    throw Error(cfg.file + ": batch_size and loss.anchor_batch must be multiples of WORLD_SIZE (" +
+                std::to_string(env.world) + ")");
+
+  // The V3 stage takes its backbone (and so its architecture) from the base checkpoint.
+  FilmNet base{nullptr};
+  if (cfg.stage == Stage::V3) {
+    base = load_checkpoint_network(cfg.init_from);
+    cfg.arch = base->arch().as_v3();
+  }
+  FilmNet net(cfg.arch);
+  if (base) {
+    model::ModelFile b = to_model_file(base, "base", "");
+    load_weights(net, b.weights, /*skip_conditioning=*/true);
+    const long nb = static_cast<long>(base->arch().parameter_count()), nv = static_cast<long>(cfg.arch.parameter_count());
+    if (lead)
+      std::printf("v3 from base %s: conditioning Linear(5,%d) -> MLP(19,%d,%d); parameters %ld -> %ld (delta %+ld)\n",
+                  cfg.init_from.c_str(), cfg.arch.embed_dim, cfg.arch.embed_dim, cfg.arch.embed_dim, nb, nv, nv - nb);
+  }
+
+  const Dataset data = Dataset::load(cfg.data, cfg.arch.n_mels);
+  const Curriculum curriculum = Curriculum::load(cfg.curriculum);
+  const std::vector<AnchorPair> anchors = cfg.loss.anchor > 0 ? anchor_pairs_for(cfg) : std::vector<AnchorPair>{};
+  const bool consistency = cfg.arch.cond_input == model::ConditioningInput::Full19 && cfg.loss.consistency > 0;
+
+  std::vector<float> w(52);
+  std::vector<float> expression_mask(52, 0.0f);
+  const auto& split = arkit::ChannelSplit::standard();
+  for (std::size_t c = 0; c < 52; ++c) {
+    auto t = split.type_of(c);
+    w[c] = t == arkit::ChannelType::Lipsync ? cfg.loss.lipsync
+           : t == arkit::ChannelType::Expression ? cfg.loss.expression
+                                                   : cfg.loss.shared;
+    if (t == arkit::ChannelType::Expression) expression_mask[c] = 1.0f;
+  }
+  const torch::Tensor channel_w = torch::tensor(w).view({1, 1, 52});
+  const torch::Tensor expr = torch::tensor(expression_mask).view({1, 1, 52});
+  torch::Tensor type_mask[3];
+  for (int t = 0; t < 3; ++t) {
+    std::vector<float> m(52, 0.0f);
+    for (auto c : split.channels(static_cast<arkit::ChannelType>(t))) m[c] = 1.0f;
+    type_mask[t] = torch::tensor(m).view({1, 1, 52});
+  }
+
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(net->backbone_parameters());
+  groups.emplace_back(net->conditioning_parameters());
+  torch::optim::Adam opt(groups, torch::optim::AdamOptions(cfg.lr));
+  const std::vector<torch::Tensor> params = net->parameters();
+
+  std::mt19937_64 rng(cfg.seed);
+  int start_epoch = 0;
+  long steps_done = 0;
+  io::Json metrics = io::Json::array();
+  const std::string ckpt = checkpoint_path(cfg);
+  if (fs::exists(ckpt)) {
+    auto ar = open_checkpoint(ckpt);
+    io::Json state = read_checkpoint_state(ar, ckpt);
+    if (state.at("architecture") != cfg.arch.to_json())
+      throw Error(ckpt + ": architecture differs from " + cfg.file + " (use another out_dir)");
+    torch::serialize::InputArchive model_ar, opt_ar;
+    ar.read("model", model_ar);
+    net->load(model_ar);
+    ar.read("optimizer", opt_ar);
+    opt.load(opt_ar);
+    start_epoch = state.at("epoch").get<int>();
+    steps_done = state.at("steps").get<long>();
+    std::istringstream(state.at("rng").get<std::string>()) >> rng;
+    metrics = state.at("metrics");
+    if (lead) std::printf("resumed from %s at epoch %d\n", ckpt.c_str(), start_epoch);
+  }
+  if (lead) fs::create_directories(cfg.out_dir);
+
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
+  if (env.world > 1) {
+    c10::intrusive_ptr<c10d::Store> store;
+    if (!env.file_store.empty()) {
+      store = c10::make_intrusive<c10d::FileStore>(env.file_store, env.world);
+    } else {
+      c10d::TCPStoreOptions o;
+      o.port = static_cast<std::uint16_t>(env.port);
+      o.isServer = env.rank == 0;
+      o.numWorkers = env.world;
+      store = c10::make_intrusive<c10d::TCPStore>(env.addr, o);
+    }
+    auto options = c10d::ProcessGroupGloo::Options::create();
+    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(env.addr));
+    pg = c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world, options);
+    // Rank 0's weights everywhere (they agree already when seeds agree; this makes it so).
+    torch::NoGradGuard guard;
+    for (const auto& p : params) {
+      std::vector<torch::Tensor> t = {p.data()};
+      pg->broadcast(t)->wait();
+    }
+  }
+
+  const int la = cfg.arch.lookahead_frames();
+  const std::size_t n_items = cfg.items_per_epoch > 0 ? static_cast<std::size_t>(cfg.items_per_epoch) : data.items().size();
+  const std::size_t B = static_cast<std::size_t>(cfg.batch_size), steps = std::max<std::size_t>(1, n_items / B);
+  const std::size_t local_b = B / static_cast<std::size_t>(env.world), b0 = env.rank * local_b;
+  const std::size_t A = anchors.empty() ? 0 : static_cast<std::size_t>(cfg.loss.anchor_batch);
+  const std::size_t local_a = A / static_cast<std::size_t>(env.world), a0 = env.rank * local_a;
+  const std::size_t T = static_cast<std::size_t>(cfg.window_frames);
+  std::unique_ptr<io::Progress> progress;
+  if (lead)
+    progress = std::make_unique<io::Progress>("train", steps * static_cast<std::size_t>(cfg.epochs - start_epoch), "steps");
+
+  int epoch = start_epoch;
+  for (epoch = start_epoch + 1; epoch <= cfg.epochs; ++epoch) {
+    const auto t_epoch = Clock::now();
+    const float real_fraction = curriculum.real_fraction(epoch);
+    const bool early = epoch <= cfg.backbone.epochs;
+    const float lr_backbone = early ? (cfg.backbone.freeze ? 0.0f : cfg.lr * cfg.backbone.lr_scale) : cfg.lr;
+    static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_backbone);
+    static_cast<torch::optim::AdamOptions&>(opt.param_groups()[1].options()).lr(cfg.lr);
+    const std::vector<std::size_t> order = data.epoch_items(steps * B, real_fraction, rng);
+    // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps
+    std::vector<double> sums(10, 0.0);
+    for (std::size_t s = 0; s < steps; ++s) {
+      // Every rank draws the whole global batch so the random streams stay in step.
+      std::vector<Window> windows;
+      for (std::size_t i = 0; i < B; ++i)
+        windows.push_back(make_window(data.items()[order[s * B + i]], T, la, cfg.arch.n_mels, rng));
+      std::vector<std::size_t> anchor_ids(A);
+      for (auto& a : anchor_ids) a = std::uniform_int_distribution<std::size_t>(0, anchors.size() - 1)(rng);
+      std::vector<float> jitter(B * 3);
+      for (float& j : jitter) j = std::uniform_real_distribution<float>(-cfg.loss.jitter, cfg.loss.jitter)(rng);
+
+      std::vector<const std::vector<float>*> f, c, y, m;
+      for (std::size_t i = b0; i < b0 + local_b; ++i) {
+        f.push_back(&windows[i].features);
+        c.push_back(&windows[i].cond);
+        y.push_back(&windows[i].targets);
+        m.push_back(&windows[i].mask);
+      }
+      const int64_t lf = static_cast<int64_t>(window_feature_frames(T, la)), t = static_cast<int64_t>(T);
+      torch::Tensor feats = stack_rows(f, {lf, cfg.arch.n_mels}), cond = stack_rows(c, {t, 19}),
+                    target = stack_rows(y, {t, 52}), mask = stack_rows(m, {t}).unsqueeze(2);
+
+      opt.zero_grad();
+      torch::Tensor out = net->forward(feats, cond);
+      const torch::Tensor frames = mask.sum().clamp_min(1);
+      torch::Tensor sup = (mask * channel_w * (out - target).pow(2)).sum() / (frames * 52);
+      torch::Tensor dmask = mask.slice(1, 1) * mask.slice(1, 0, t - 1);
+      torch::Tensor dv = (out.slice(1, 1) - out.slice(1, 0, t - 1)) - (target.slice(1, 1) - target.slice(1, 0, t - 1));
+      torch::Tensor vel = (dmask * channel_w * dv.pow(2)).sum() / (dmask.sum().clamp_min(1) * 52);
+      torch::Tensor loss = sup + cfg.loss.velocity * vel;
+      torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({});
+      if (local_a > 0) {
+        std::vector<float> ac(local_a * T * 19), ap(local_a * 52);
+        std::vector<int64_t> src(local_a);
+        for (std::size_t i = 0; i < local_a; ++i) {
+          const AnchorPair& p = anchors[anchor_ids[a0 + i]];
+          for (std::size_t k = 0; k < T; ++k) std::copy(p.cond.begin(), p.cond.end(), &ac[(i * T + k) * 19]);
+          std::copy(p.preset.begin(), p.preset.end(), &ap[i * 52]);
+          src[i] = static_cast<int64_t>((a0 + i) % local_b);  // varied audio from this batch
+        }
+        torch::Tensor acond = torch::from_blob(ac.data(), {static_cast<int64_t>(local_a), t, 19}).clone();
+        torch::Tensor apre = torch::from_blob(ap.data(), {static_cast<int64_t>(local_a), 1, 52}).clone();
+        torch::Tensor aout = net->forward(feats.index_select(0, torch::tensor(src)), acond);
+        anchor_l = (expr * (aout - apre).pow(2)).sum() / (static_cast<double>(local_a * T) * 22);
+        loss = loss + cfg.loss.anchor * anchor_l;
+      }
+      if (consistency) {
+        std::vector<float> jc(local_b * 19, 0.0f);
+        for (std::size_t i = 0; i < local_b; ++i)
+          for (int k = 0; k < 3; ++k) jc[i * 19 + 16 + k] = jitter[(b0 + i) * 3 + k];
+        torch::Tensor jt = torch::from_blob(jc.data(), {static_cast<int64_t>(local_b), 1, 19}).clone();
+        torch::Tensor jout = net->forward(feats, cond + jt);
+        cons_l = (mask * (jout - out).pow(2)).sum() / (frames * 52);
+        loss = loss + cfg.loss.consistency * cons_l;
+      }
+      loss.backward();
+      if (pg) allreduce_gradients(*pg, params, env.world);
+      opt.step();
+      ++steps_done;
+
+      torch::NoGradGuard guard;
+      const torch::Tensor ad = (out - target).abs() * mask;
+      sums[0] += loss.item<double>();
+      sums[1] += sup.item<double>();
+      sums[2] += vel.item<double>();
+      sums[3] += anchor_l.item<double>();
+      sums[4] += cons_l.item<double>();
+      for (int k = 0; k < 3; ++k) sums[5 + k] += (ad * type_mask[k]).sum().item<double>() / type_mask[k].sum().item<double>();
+      sums[8] += frames.item<double>();
+      sums[9] += 1;
+      if (progress) progress->advance();
+      if (lead && cfg.log_every_steps > 0 && steps_done % cfg.log_every_steps == 0)
+        std::printf("epoch %d step %ld loss %.5f\n", epoch, steps_done, loss.item<double>());
+    }
+    allreduce_sum(pg.get(), sums);
+    const double n = sums[9];
+    io::Json row = {{"epoch", epoch},
+                    {"stage", cfg.stage == Stage::Base ? "base" : "v3"},
+                    {"steps", steps_done},
+                    {"real_fraction", real_fraction},
+                    {"lr_backbone", lr_backbone},
+                    {"loss", sums[0] / n},
+                    {"supervised_loss", sums[1] / n},
+                    {"velocity_loss", sums[2] / n},
+                    {"anchor_loss", sums[3] / n},
+                    {"consistency_loss", sums[4] / n},
+                    {"mae_lipsync", sums[5] / sums[8]},
+                    {"mae_expression", sums[6] / sums[8]},
+                    {"mae_shared", sums[7] / sums[8]},
+                    {"seconds", std::chrono::duration<double>(Clock::now() - t_epoch).count()}};
+    metrics.push_back(row);
+    if (lead) {
+      std::printf("epoch %d: loss %.5f (supervised %.5f, anchor %.5f, consistency %.5f), real %.2f\n", epoch,
+                  sums[0] / n, sums[1] / n, sums[3] / n, sums[4] / n, real_fraction);
+      std::ostringstream rs;
+      rs << rng;
+      io::Json state = {{"epoch", epoch},
+                        {"steps", steps_done},
+                        {"stage", cfg.stage == Stage::Base ? "base" : "v3"},
+                        {"architecture", cfg.arch.to_json()},
+                        {"config", cfg.to_json()},
+                        {"curriculum", {{"real_fraction", real_fraction}}},
+                        {"rng", rs.str()},
+                        {"metrics", metrics}};
+      save_checkpoint(ckpt, net, opt, state);
+      std::string lines;
+      for (const auto& r : metrics) lines += r.dump() + "\n";
+      io::write_file_atomic(metrics_path(cfg), lines);
+    }
+    if (cfg.stop_after_epoch > 0 && epoch == cfg.stop_after_epoch) {
+      ++epoch;
+      break;
+    }
+  }
+  TrainSummary sum;
+  sum.epochs_done = epoch - 1;
+  sum.checkpoint = ckpt;
+  sum.parameters = cfg.arch.parameter_count();
+  sum.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
+  sum.steps = steps_done;
+  return sum;
+}
+
+}  // namespace emosync::train
