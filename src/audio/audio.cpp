@@ -43,7 +43,8 @@ Audio read_audio(const std::string& path) {
 
   Audio out;
   out.sample_rate = info.samplerate;
-  if (info.frames > 0) out.samples.reserve(static_cast<std::size_t>(info.frames));
+  // Streams and some MP3s report an unknown (huge) length: only trust plausible ones.
+  if (info.frames > 0 && info.frames < (sf_count_t{1} << 31)) out.samples.reserve(static_cast<std::size_t>(info.frames));
   const int ch = info.channels;
   const sf_count_t block = 8192;
   std::vector<float> buf(static_cast<std::size_t>(block * ch));
