@@ -129,7 +129,8 @@ Blendshapes Compiler::parametric(const emotion::Vad& vad) const {
 
 Blendshapes Compiler::archetype(std::size_t cls, const emotion::Vad& vad) const {
   const Rbf& r = rbf_.at(cls);
-  Blendshapes out = r.constant;
+  Blendshapes out;
+  std::copy(r.constant.begin(), r.constant.begin() + arkit::kCount, out.begin());
   for (std::size_t j = 0; j < r.n; ++j) {
     float d0 = vad[0] - r.centres[j][0], d1 = vad[1] - r.centres[j][1], d2 = vad[2] - r.centres[j][2];
     float phi = fast_exp(-(d0 * d0 + d1 * d1 + d2 * d2) * kInv2Sigma2);
@@ -139,17 +140,18 @@ Blendshapes Compiler::archetype(std::size_t cls, const emotion::Vad& vad) const 
 }
 
 void Compiler::compile_one(const float* w16, const float* vad, float* out) const {
-  float acc[arkit::kCount] = {};
+  alignas(64) float acc[kLanes] = {};
   float wsum = 0.f;
   const float v = vad[0], a = vad[1], d = vad[2];
   auto add_class = [&](std::size_t k, float w) {
     const Rbf& r = rbf_[k];
-    for (std::size_t ch = 0; ch < arkit::kCount; ++ch) acc[ch] += w * r.constant[ch];
+    const float* rc = r.constant.data();
+    for (std::size_t ch = 0; ch < kLanes; ++ch) acc[ch] += w * rc[ch];
     for (std::size_t j = 0; j < r.n; ++j) {
       float d0 = v - r.centres[j][0], d1 = a - r.centres[j][1], d2 = d - r.centres[j][2];
       float phi = w * fast_exp(-(d0 * d0 + d1 * d1 + d2 * d2) * kInv2Sigma2);
       const float* cj = r.coef[j].data();
-      for (std::size_t ch = 0; ch < arkit::kCount; ++ch) acc[ch] += phi * cj[ch];
+      for (std::size_t ch = 0; ch < kLanes; ++ch) acc[ch] += phi * cj[ch];
     }
   };
   for (std::size_t k = 0; k < emotion::kCount; ++k) {
@@ -163,12 +165,14 @@ void Compiler::compile_one(const float* w16, const float* vad, float* out) const
     wsum = 1.f;
   }
   const float share = kArchetypeShare / wsum;
-  for (std::size_t ch = 0; ch < arkit::kCount; ++ch) {
-    float z = wv_[ch] * v + wa_[ch] * a + wd_[ch] * d + wb_[ch];
+  const float *wv = wv_.data(), *wa = wa_.data(), *wd = wd_.data(), *wb = wb_.data();
+  for (std::size_t ch = 0; ch < kLanes; ++ch) {
+    float z = wv[ch] * v + wa[ch] * a + wd[ch] * d + wb[ch];
     float p = 1.f / (1.f + fast_exp(-z));
     float y = kParametricShare * p + share * acc[ch];
-    out[ch] = std::min(1.f, std::max(0.f, y));
+    acc[ch] = std::min(1.f, std::max(0.f, y));
   }
+  std::memcpy(out, acc, arkit::kCount * sizeof(float));
 }
 
 Blendshapes Compiler::compile(const std::array<float, 16>& emotion_weights, const emotion::Vad& vad) const {
@@ -184,8 +188,15 @@ Blendshapes Compiler::compile(const emotion::Conditioning& c19) const {
 }
 
 void Compiler::compile_batch(const float* cond, std::size_t frames, float* out) const {
+  constexpr std::size_t D = emotion::kConditioningDim;
   for (std::size_t f = 0; f < frames; ++f) {
-    const float* c = cond + f * emotion::kConditioningDim;
+    const float* c = cond + f * D;
+    // A timeline holds its conditioning between crossfades: a repeated row repeats the
+    // previous output (bit-identical, since compile is a pure function of the row).
+    if (f > 0 && std::memcmp(c, c - D, D * sizeof(float)) == 0) {
+      std::memcpy(out + f * arkit::kCount, out + (f - 1) * arkit::kCount, arkit::kCount * sizeof(float));
+      continue;
+    }
     compile_one(c, c + emotion::kCount, out + f * arkit::kCount);
   }
 }

@@ -50,14 +50,18 @@ class Compiler {
  private:
   void compile_one(const float* w16, const float* vad, float* out) const;
 
+  // Channel arrays are padded to kLanes (a multiple of the widest SIMD width) with zeros
+  // so the per-channel loops vectorise without remainder loops.
+  static constexpr std::size_t kLanes = 64;
+  using Lane = std::array<float, kLanes>;
   struct Rbf {
-    std::size_t n = 0;                                  // centres
-    std::vector<std::array<float, 3>> centres;          // n
-    std::vector<std::array<float, arkit::kCount>> coef;  // n x 52
-    std::array<float, arkit::kCount> constant{};
+    std::size_t n = 0;                          // centres
+    std::vector<std::array<float, 3>> centres;  // n
+    std::vector<Lane> coef;                     // n x 52 (padded)
+    Lane constant{};
   };
   // parametric weights laid out per component for vectorisation
-  std::array<float, arkit::kCount> wv_{}, wa_{}, wd_{}, wb_{};
+  Lane wv_{}, wa_{}, wd_{}, wb_{};
   std::array<Rbf, emotion::kCount> rbf_;
   emotion::Vad neutral_vad_{};
 };
