@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "model/architecture.h"
+#include "model/model_file.h"
+#include "model/safetensors.h"
+
+using namespace emosync;
+
+namespace {
+model::Architecture small_arch() {
+  model::Architecture a = model::Architecture::v3_default();
+  a.encoder = {{8, 3, 1, 1}, {8, 3, 2, 0}};
+  a.embed_dim = 4;
+  a.blocks = 1;
+  return a;
+}
+std::string tmp(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() / "emosync_model_test";
+  std::filesystem::create_directories(d);
+  return (d / name).string();
+}
+}  // namespace
+
+TEST(Architecture, DefaultFitsTheSizeBudgetAndLookahead) {
+  const auto v3 = model::Architecture::v3_default();
+  EXPECT_LE(v3.parameter_count() * 4, 2u * 1000 * 1000);
+  EXPECT_LE(v3.lookahead_ms(), 100.0);
+  const auto base = model::Architecture::base_default();
+  EXPECT_EQ(base.cond_dim(), 5);
+  EXPECT_EQ(v3.cond_dim(), 19);
+  // Linear(5,64) -> MLP(19,64,64): 384 -> 5440 parameters.
+  EXPECT_EQ(v3.parameter_count() - base.parameter_count(), 5440u - 384u);
+}
+
+TEST(Architecture, JsonRoundTripAndFieldErrors) {
+  const auto a = small_arch();
+  EXPECT_EQ(model::Architecture::from_json(a.to_json(), "x").to_json(), a.to_json());
+  auto j = a.to_json();
+  j["encoder"][0]["lookahead"] = 9;
+  try {
+    model::Architecture::from_json(j, "m.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("encoder[0].lookahead"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Architecture, ResamplePointsAreExactThirds) {
+  EXPECT_EQ(model::resample_point(0).i0, 0u);
+  EXPECT_EQ(model::resample_point(1).i0, 3u);
+  EXPECT_FLOAT_EQ(model::resample_point(1).frac, 1.0f / 3);
+  EXPECT_EQ(model::resample_point(3).i0, 10u);
+  EXPECT_FLOAT_EQ(model::resample_point(3).frac, 0.0f);
+  EXPECT_EQ(model::output_frames_for(100), 30u);
+  EXPECT_EQ(model::output_frames_for(101), 31u);
+}
+
+TEST(SafeTensors, RoundTripsBytesAndMetadata) {
+  const auto m = model::random_model(small_arch(), 3);
+  const std::string path = tmp("rt.safetensors");
+  model::write_model(path, m);
+  const std::string bytes = io::read_file(path);
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(bytes[i]);
+  EXPECT_EQ(bytes[8], '{');
+  EXPECT_EQ((8 + n) % 8, 0u);
+  const auto back = model::read_model(path);
+  EXPECT_EQ(back.arch.to_json(), m.arch.to_json());
+  EXPECT_EQ(back.stage, "v3");
+  for (const auto& [name, t] : m.weights.tensors) EXPECT_EQ(back.weights.at(name, "x").data, t.data) << name;
+  for (const char* key : {"architecture", "feature_config", "channel_order", "emotions", "anchors_version",
+                          "format_version"})
+    EXPECT_TRUE(back.weights.metadata.count(key)) << key;
+}
+
+TEST(SafeTensors, DamagedFilesGiveErrorsNeverCrashes) {
+  const auto m = model::random_model(small_arch(), 4);
+  const std::string good = model::safetensors_bytes(model::with_metadata(m));
+  int errors = 0;
+  // Every truncation.
+  for (std::size_t cut = 0; cut < good.size(); cut += 1 + cut / 64) {
+    EXPECT_THROW(model::parse_model(good.substr(0, cut), "cut"), Error) << cut;
+    ++errors;
+  }
+  // Flipped bytes anywhere in the header must either parse to a valid model or throw Error.
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(good[i]);
+  for (std::size_t i = 0; i < 8 + n; i += 7) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+    try {
+      model::parse_model(bad, "flip");
+    } catch (const Error&) {
+      ++errors;
+    }
+  }
+  EXPECT_GT(errors, 100);
+  // Wrong format version names the field.
+  model::SafeTensors st = model::with_metadata(m);
+  st.metadata["format_version"] = "99";
+  try {
+    model::parse_model(model::safetensors_bytes(st), "v99.safetensors");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("format_version"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("v99.safetensors"), std::string::npos) << e.what();
+  }
+  // A tensor of the wrong shape.
+  st = model::with_metadata(m);
+  st.tensors["head.bias"].shape = {4, 13};
+  EXPECT_THROW(model::parse_model(model::safetensors_bytes(st), "shape"), Error);
+  // Not a model at all.
+  EXPECT_THROW(model::parse_model("hello world, this is not a model", "text"), Error);
+  EXPECT_THROW(model::read_model(tmp("missing.safetensors")), Error);
+}
