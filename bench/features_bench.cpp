@@ -70,18 +70,23 @@ int main(int argc, char** argv) {
   audio::Audio a22;
   a22.sample_rate = 22050;
   a22.samples = signal(seconds, 22050);
-  double t_rs = best_of(passes, [&] { sink = sink + audio::resample(a22, audio::kModelRate).samples.back(); });
+  double t_rs =
+      best_of(passes, [&] { sink = sink + audio::resample(a22, audio::kModelRate).samples.back(); });
 
   double t_sinc = best_of(passes, [&] {
     sink = sink + features::resample_sinc(a22.samples, 22050, features::kSampleRate).back();
   });
 
   const std::size_t frames = features::num_frames(x16.size());
-  std::printf("features bench: %.0f s of audio, %zu frames, best of %d passes, one thread\n", seconds, frames, passes);
-  std::printf("  log-mel offline      %8.1f x real time  (%.2f us/frame)\n", seconds / t_off, 1e6 * t_off / frames);
+  std::printf("features bench: %.0f s of audio, %zu frames, best of %d passes, one thread\n", seconds, frames,
+              passes);
+  std::printf("  log-mel offline      %8.1f x real time  (%.2f us/frame)\n", seconds / t_off,
+              1e6 * t_off / frames);
   std::printf("  log-mel streaming    %8.1f x real time  (20 ms chunks)\n", seconds / t_stream);
   std::printf("  resample 22.05k->16k %8.1f x real time  (libsamplerate SINC_MEDIUM)\n", seconds / t_rs);
-  std::printf("  resample 22.05k->16k %8.1f x real time  (features::resample_sinc, the wasm path)\n", seconds / t_sinc);
-  std::printf("  resample + log-mel   %8.1f x real time  (libsamplerate + offline log-mel)\n", seconds / (t_rs + t_off));
+  std::printf("  resample 22.05k->16k %8.1f x real time  (features::resample_sinc, the wasm path)\n",
+              seconds / t_sinc);
+  std::printf("  resample + log-mel   %8.1f x real time  (libsamplerate + offline log-mel)\n",
+              seconds / (t_rs + t_off));
   return 0;
 }

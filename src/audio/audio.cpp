@@ -44,7 +44,8 @@ Audio read_audio(const std::string& path) {
   Audio out;
   out.sample_rate = info.samplerate;
   // Streams and some MP3s report an unknown (huge) length: only trust plausible ones.
-  if (info.frames > 0 && info.frames < (sf_count_t{1} << 31)) out.samples.reserve(static_cast<std::size_t>(info.frames));
+  if (info.frames > 0 && info.frames < (sf_count_t{1} << 31))
+    out.samples.reserve(static_cast<std::size_t>(info.frames));
   const int ch = info.channels;
   const sf_count_t block = 8192;
   std::vector<float> buf(static_cast<std::size_t>(block * ch));
@@ -68,7 +69,8 @@ int resampler_quality() { return SRC_SINC_MEDIUM_QUALITY; }
 
 Audio resample(const Audio& in, int rate) {
   if (rate <= 0) throw Error("resample: target rate must be positive, got " + std::to_string(rate));
-  if (in.sample_rate <= 0) throw Error("resample: source rate must be positive, got " + std::to_string(in.sample_rate));
+  if (in.sample_rate <= 0)
+    throw Error("resample: source rate must be positive, got " + std::to_string(in.sample_rate));
   if (in.sample_rate == rate || in.samples.empty()) {
     Audio out = in;
     out.sample_rate = rate;
@@ -108,7 +110,8 @@ Audio load_mono_16k(const std::string& path) {
 }
 
 std::string wav16_bytes(const Audio& a) {
-  if (a.sample_rate <= 0) throw Error("wav16: sample rate must be positive, got " + std::to_string(a.sample_rate));
+  if (a.sample_rate <= 0)
+    throw Error("wav16: sample rate must be positive, got " + std::to_string(a.sample_rate));
   const std::uint64_t data_bytes = static_cast<std::uint64_t>(a.samples.size()) * 2;
   if (data_bytes > 0xffffffffull - 36) throw Error("wav16: audio too long for a WAV file");
   std::string s;

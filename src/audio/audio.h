@@ -11,7 +11,9 @@ constexpr int kModelRate = 16000;
 struct Audio {
   std::vector<float> samples;  // mono, nominally in [-1, 1]
   int sample_rate = kModelRate;
-  double duration_s() const { return sample_rate > 0 ? static_cast<double>(samples.size()) / sample_rate : 0.0; }
+  double duration_s() const {
+    return sample_rate > 0 ? static_cast<double>(samples.size()) / sample_rate : 0.0;
+  }
 };
 
 // Reads a file at its own rate, mixed down to mono. Errors name the file.

@@ -19,7 +19,8 @@ struct Options {
 
 void setup(CLI::App& app) {
   auto o = std::make_shared<Options>();
-  app.add_option("input", o->input, "audio file (WAV, FLAC, OGG, MP3; any rate and channel count)")->required();
+  app.add_option("input", o->input, "audio file (WAV, FLAC, OGG, MP3; any rate and channel count)")
+      ->required();
   app.add_option("-o,--output", o->output, "log-mel features, float32 NPY [T, 80]")->required();
   app.add_option("--wav", o->wav_out, "also write the 16 kHz mono audio the features were made from");
   app.footer(
@@ -34,8 +35,9 @@ void setup(CLI::App& app) {
     io::write_npy(o->output, f.data(), {frames, features::kMelBands});
     if (!o->wav_out.empty()) audio::write_wav16(o->wav_out, a);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%s: %.3f s of audio -> %zu frames x %zu mel bands -> %s (%.0f x real time)\n", o->input.c_str(),
-                a.duration_s(), frames, features::kMelBands, o->output.c_str(), s > 0 ? a.duration_s() / s : 0.0);
+    std::printf("%s: %.3f s of audio -> %zu frames x %zu mel bands -> %s (%.0f x real time)\n",
+                o->input.c_str(), a.duration_s(), frames, features::kMelBands, o->output.c_str(),
+                s > 0 ? a.duration_s() / s : 0.0);
   });
 }
 

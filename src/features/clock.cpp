@@ -35,8 +35,8 @@ std::size_t feature_frame_for_model_frame(std::size_t j, int fps, std::size_t n_
   if (n_feature_frames == 0) return 0;
   // Instant j/fps in samples is j*16000/fps; frame i's centre is 160 i + 200. Nearest i:
   // round((j*16000 - 200 fps) / (160 fps)), computed exactly in integers.
-  const std::int64_t num = static_cast<std::int64_t>(j) * kSampleRate -
-                           static_cast<std::int64_t>(kWindowLength / 2) * fps;
+  const std::int64_t num =
+      static_cast<std::int64_t>(j) * kSampleRate - static_cast<std::int64_t>(kWindowLength / 2) * fps;
   const std::int64_t den = static_cast<std::int64_t>(kHopLength) * fps;
   if (num <= 0) return 0;
   const auto i = static_cast<std::size_t>((2 * num + den) / (2 * den));

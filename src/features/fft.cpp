@@ -8,7 +8,8 @@
 namespace emosync::features {
 
 RealFft::RealFft(std::size_t n) : n_(n), half_(n / 2) {
-  if (n < 4 || (n & (n - 1)) != 0) throw Error("RealFft: size must be a power of two >= 4, got " + std::to_string(n));
+  if (n < 4 || (n & (n - 1)) != 0)
+    throw Error("RealFft: size must be a power of two >= 4, got " + std::to_string(n));
   const double pi = 3.14159265358979323846;
   bitrev_.resize(half_);
   std::size_t bits = 0;

@@ -26,10 +26,10 @@ class RealFft {
   void complex_half(const float* x);  // leaves Z = FFT_{n/2}(x[2t] + i x[2t+1]) in zr_, zi_
 
   std::size_t n_, half_;
-  std::vector<std::size_t> bitrev_;     // half_ entries
-  std::vector<float> cos_, sin_;        // exp(-2 pi i j / half_), j < half_/2
+  std::vector<std::size_t> bitrev_;         // half_ entries
+  std::vector<float> cos_, sin_;            // exp(-2 pi i j / half_), j < half_/2
   std::vector<float> post_cos_, post_sin_;  // exp(-2 pi i k / n), k <= half_
-  std::vector<float> zr_, zi_, re_, im_;  // scratch: one transform at a time per object
+  std::vector<float> zr_, zi_, re_, im_;    // scratch: one transform at a time per object
 };
 
 }  // namespace emosync::features

@@ -38,7 +38,8 @@ std::vector<MelFilter> make_filters() {
     }
     if (first == kNumBins) first = last = 0;  // cannot happen with these constants (tested)
     f.first_bin = first;
-    f.weights.assign(w.begin() + static_cast<std::ptrdiff_t>(first), w.begin() + static_cast<std::ptrdiff_t>(last) + 1);
+    f.weights.assign(w.begin() + static_cast<std::ptrdiff_t>(first),
+                     w.begin() + static_cast<std::ptrdiff_t>(last) + 1);
   }
   return filters;
 }
@@ -49,7 +50,8 @@ double hz_to_mel(double hz) {
 }
 
 double mel_to_hz(double mel) {
-  return mel < kBreakMel ? mel * kLinearHzPerMel : kBreakHz * std::exp((std::log(6.4) / 27.0) * (mel - kBreakMel));
+  return mel < kBreakMel ? mel * kLinearHzPerMel
+                         : kBreakHz * std::exp((std::log(6.4) / 27.0) * (mel - kBreakMel));
 }
 
 float floor_value() {
@@ -83,7 +85,8 @@ void LogMel::compute_frame(const float* samples, float* out) {
 std::vector<float> LogMel::compute(const float* samples, std::size_t n) {
   const std::size_t frames = num_frames(n);
   std::vector<float> out(frames * kMelBands);
-  for (std::size_t i = 0; i < frames; ++i) compute_frame(samples + i * kHopLength, out.data() + i * kMelBands);
+  for (std::size_t i = 0; i < frames; ++i)
+    compute_frame(samples + i * kHopLength, out.data() + i * kMelBands);
   return out;
 }
 

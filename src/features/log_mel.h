@@ -77,7 +77,9 @@ class LogMel {
   void compute_frame(const float* window, float* out);
   // All num_frames(n) frames of a signal, row-major [T, kMelBands].
   std::vector<float> compute(const float* samples, std::size_t n);
-  std::vector<float> compute(const std::vector<float>& samples) { return compute(samples.data(), samples.size()); }
+  std::vector<float> compute(const std::vector<float>& samples) {
+    return compute(samples.data(), samples.size());
+  }
 
  private:
   RealFft fft_;
@@ -113,7 +115,7 @@ class StreamingLogMel {
 
  private:
   LogMel mel_;
-  std::vector<float> buffer_;   // samples from buffer_start_ to pushed_
+  std::vector<float> buffer_;     // samples from buffer_start_ to pushed_
   std::size_t buffer_start_ = 0;  // absolute index of buffer_[0]
   std::size_t pushed_ = 0;
   std::size_t pulled_ = 0;

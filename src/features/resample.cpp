@@ -63,11 +63,14 @@ std::vector<float> resample_sinc(const float* x, std::size_t n, int from_rate, i
     throw Error("resample_sinc: rates must be positive, got " + std::to_string(from_rate) + " -> " +
                 std::to_string(to_rate));
   if (from_rate == to_rate) return std::vector<float>(x, x + n);
-  const std::uint64_t g = std::gcd(static_cast<std::uint64_t>(from_rate), static_cast<std::uint64_t>(to_rate));
-  const std::uint64_t up = static_cast<std::uint64_t>(to_rate) / g, down = static_cast<std::uint64_t>(from_rate) / g;
-  const std::size_t n_out = static_cast<std::size_t>(
-      (static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(to_rate) + static_cast<std::uint64_t>(from_rate) / 2) /
-      static_cast<std::uint64_t>(from_rate));
+  const std::uint64_t g =
+      std::gcd(static_cast<std::uint64_t>(from_rate), static_cast<std::uint64_t>(to_rate));
+  const std::uint64_t up = static_cast<std::uint64_t>(to_rate) / g,
+                      down = static_cast<std::uint64_t>(from_rate) / g;
+  const std::size_t n_out =
+      static_cast<std::size_t>((static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(to_rate) +
+                                static_cast<std::uint64_t>(from_rate) / 2) /
+                               static_cast<std::uint64_t>(from_rate));
 
   const double scale = std::min(1.0, static_cast<double>(to_rate) / from_rate);
   Kernel kernel;

@@ -1,3 +1,5 @@
+#include "audio/audio.h"
+
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
@@ -6,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "audio/audio.h"
 #include "features/resample.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
@@ -18,13 +19,15 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("emosync_audio_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::path d = fs::temp_directory_path() /
+               ("emosync_audio_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   fs::create_directories(d);
   return d;
 }
 
 // Writes interleaved frames with libsndfile; `format` is SF_FORMAT_* major|minor.
-void write_file(const fs::path& p, int format, int rate, int channels, const std::vector<float>& interleaved) {
+void write_file(const fs::path& p, int format, int rate, int channels,
+                const std::vector<float>& interleaved) {
   SF_INFO info{};
   info.samplerate = rate;
   info.channels = channels;
@@ -39,7 +42,8 @@ void write_file(const fs::path& p, int format, int rate, int channels, const std
 
 std::vector<float> tone(double freq, int rate, double seconds, double amp) {
   std::vector<float> v(static_cast<std::size_t>(std::lround(seconds * rate)));
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(amp * std::sin(2 * kPi * freq * i / rate));
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<float>(amp * std::sin(2 * kPi * freq * i / rate));
   return v;
 }
 
@@ -160,8 +164,9 @@ TEST(Resample, AgreesWithThePureCppResamplerOfTheWasmBuild) {
     in.samples.resize(static_cast<std::size_t>(rate / 2));
     for (std::size_t i = 0; i < in.samples.size(); ++i) {
       double t = static_cast<double>(i) / rate;
-      in.samples[i] = static_cast<float>(0.3 * std::sin(2 * kPi * 180 * t) + 0.2 * std::sin(2 * kPi * 1100 * t) +
-                                         0.1 * std::sin(2 * kPi * 3300 * t));
+      in.samples[i] =
+          static_cast<float>(0.3 * std::sin(2 * kPi * 180 * t) + 0.2 * std::sin(2 * kPi * 1100 * t) +
+                             0.1 * std::sin(2 * kPi * 3300 * t));
     }
     std::vector<float> a = audio::resample(in, 16000).samples;
     std::vector<float> b = features::resample_sinc(in.samples, rate, 16000);
@@ -215,8 +220,8 @@ TEST(WriteWav16, RoundTripsThroughLibsndfileAndClips) {
   audio::Audio a;
   a.sample_rate = 16000;
   a.samples = tone(250, 16000, 0.5, 0.8);
-  a.samples.push_back(1.7f);   // clipped to +1
-  a.samples.push_back(-3.f);   // clipped to -1
+  a.samples.push_back(1.7f);  // clipped to +1
+  a.samples.push_back(-3.f);  // clipped to -1
   audio::write_wav16(p.string(), a);
   EXPECT_EQ(fs::file_size(p), 44 + 2 * a.samples.size());
   SF_INFO info{};
@@ -228,7 +233,8 @@ TEST(WriteWav16, RoundTripsThroughLibsndfileAndClips) {
   sf_close(f);
   audio::Audio b = audio::read_audio(p.string());
   ASSERT_EQ(b.samples.size(), a.samples.size());
-  for (std::size_t i = 0; i + 2 < a.samples.size(); ++i) ASSERT_NEAR(b.samples[i], a.samples[i], 2.0 / 32767);  // write scales by 32767, libsndfile reads by 32768
+  for (std::size_t i = 0; i + 2 < a.samples.size(); ++i)
+    ASSERT_NEAR(b.samples[i], a.samples[i], 2.0 / 32767);  // write scales by 32767, libsndfile reads by 32768
   EXPECT_NEAR(b.samples[b.samples.size() - 2], 32767.0 / 32768.0, 1e-6);
   EXPECT_NEAR(b.samples.back(), -32767.0 / 32768.0, 1e-6);
   // Nothing but the target is left in the directory (the write was atomic).

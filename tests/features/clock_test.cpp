@@ -1,10 +1,11 @@
+#include "features/clock.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "features/clock.h"
 #include "io/error.h"
 
 using namespace emosync;
@@ -47,7 +48,7 @@ TEST(Clock, FeatureFrameForModelFrameIsNearestCentre) {
   }
   EXPECT_EQ(feature_frame_for_model_frame(0, 30, n_feat), 0u);
   EXPECT_EQ(feature_frame_for_model_frame(30, 30, n_feat), 99u);  // 1 s is frame position 98.75
-  EXPECT_EQ(feature_frame_for_model_frame(3000, 30, 50), 49u);  // clamped
+  EXPECT_EQ(feature_frame_for_model_frame(3000, 30, 50), 49u);    // clamped
   EXPECT_EQ(feature_frame_for_model_frame(5, 30, 0), 0u);
   // An hour in: still exact.
   EXPECT_EQ(feature_frame_for_model_frame(108000, 30, 1u << 30), 359999u);

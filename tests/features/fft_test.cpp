@@ -1,3 +1,5 @@
+#include "features/fft.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -5,7 +7,6 @@
 #include <random>
 #include <vector>
 
-#include "features/fft.h"
 #include "io/error.h"
 
 using namespace emosync;
@@ -60,7 +61,8 @@ TEST(RealFft, ImpulseAndCosineHaveKnownSpectra) {
     EXPECT_NEAR(im[k], 0.f, 1e-7);
   }
   // cos(2 pi 37 t / n): n/2 at bin 37, zero elsewhere (also DC and Nyquist bins).
-  for (std::size_t t = 0; t < n; ++t) x[t] = static_cast<float>(std::cos(2 * 3.14159265358979323846 * 37 * t / n));
+  for (std::size_t t = 0; t < n; ++t)
+    x[t] = static_cast<float>(std::cos(2 * 3.14159265358979323846 * 37 * t / n));
   fft.forward(x.data(), re.data(), im.data());
   for (std::size_t k = 0; k < fft.bins(); ++k) {
     EXPECT_NEAR(re[k], k == 37 ? n / 2.0 : 0.0, 2e-4) << k;

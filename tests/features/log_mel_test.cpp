@@ -1,11 +1,11 @@
+#include "features/log_mel.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "features/log_mel.h"
 
 using namespace emosync;
 using namespace emosync::features;
@@ -15,7 +15,8 @@ constexpr double kPi = 3.14159265358979323846;
 
 std::vector<float> tone(double hz, std::size_t n, double amp = 0.5) {
   std::vector<float> x(n);
-  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(amp * std::sin(2 * kPi * hz * i / kSampleRate));
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = static_cast<float>(amp * std::sin(2 * kPi * hz * i / kSampleRate));
   return x;
 }
 
@@ -27,7 +28,9 @@ std::vector<float> noise(std::size_t n, unsigned seed) {
   return x;
 }
 
-std::size_t argmax(const float* v, std::size_t n) { return static_cast<std::size_t>(std::max_element(v, v + n) - v); }
+std::size_t argmax(const float* v, std::size_t n) {
+  return static_cast<std::size_t>(std::max_element(v, v + n) - v);
+}
 }  // namespace
 
 TEST(LogMel, FrameCountsFollowTheStatedFormula) {
@@ -36,7 +39,7 @@ TEST(LogMel, FrameCountsFollowTheStatedFormula) {
   EXPECT_EQ(num_frames(400), 1u);
   EXPECT_EQ(num_frames(559), 1u);
   EXPECT_EQ(num_frames(560), 2u);
-  EXPECT_EQ(num_frames(16000), 98u);   // 1 s: 1 + (16000 - 400) / 160 = 98
+  EXPECT_EQ(num_frames(16000), 98u);  // 1 s: 1 + (16000 - 400) / 160 = 98
   EXPECT_EQ(num_frames(16239), 99u);
   EXPECT_EQ(num_frames(16240), 100u);
   EXPECT_EQ(num_frames(160000), 998u);  // 10 s
@@ -60,7 +63,8 @@ TEST(LogMel, MelScaleIsSlaneyAndEdgesSpan0To8k) {
   EXPECT_DOUBLE_EQ(hz_to_mel(1000), 15.0);
   EXPECT_DOUBLE_EQ(hz_to_mel(200.0 / 3.0), 1.0);
   EXPECT_NEAR(hz_to_mel(6400), 42.0, 1e-12);  // 27 mels per factor 6.4 above 1 kHz
-  for (double hz : {0.0, 50.0, 999.0, 1000.0, 2500.0, 8000.0}) EXPECT_NEAR(mel_to_hz(hz_to_mel(hz)), hz, 1e-9);
+  for (double hz : {0.0, 50.0, 999.0, 1000.0, 2500.0, 8000.0})
+    EXPECT_NEAR(mel_to_hz(hz_to_mel(hz)), hz, 1e-9);
   const auto& f = mel_filters();
   ASSERT_EQ(f.size(), kMelBands);
   EXPECT_DOUBLE_EQ(f.front().low_hz, 0.0);

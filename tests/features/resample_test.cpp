@@ -1,9 +1,10 @@
+#include "features/resample.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "features/resample.h"
 #include "io/error.h"
 
 using namespace emosync;
@@ -14,7 +15,8 @@ constexpr double kPi = 3.14159265358979323846;
 
 std::vector<float> tone(double hz, int rate, double seconds, double amp) {
   std::vector<float> v(static_cast<std::size_t>(std::lround(seconds * rate)));
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(amp * std::sin(2 * kPi * hz * i / rate));
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<float>(amp * std::sin(2 * kPi * hz * i / rate));
   return v;
 }
 
@@ -52,7 +54,8 @@ TEST(ResampleSinc, RemovesWhatTheOutputRateCannotHold) {
   // 7 kHz at 48 kHz is above 8 kHz's 4 kHz Nyquist: filtered out, not folded to 1 kHz.
   EXPECT_LT(rms_middle(resample_sinc(tone(7000, 48000, 0.5, 0.5), 48000, 8000)), 1e-4);
   // 7.9 kHz at 44.1 kHz -> 16 kHz: inside the transition band end, at least -40 dB.
-  EXPECT_LT(rms_middle(resample_sinc(tone(7900, 44100, 0.5, 0.5), 44100, 16000)), 0.5 / std::sqrt(2.0) * 0.01);
+  EXPECT_LT(rms_middle(resample_sinc(tone(7900, 44100, 0.5, 0.5), 44100, 16000)),
+            0.5 / std::sqrt(2.0) * 0.01);
 }
 
 TEST(ResampleSinc, DcIsExactAndLengthsRound) {
