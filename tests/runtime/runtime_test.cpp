@@ -1,0 +1,127 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "model/model_file.h"
+#include "runtime/model.h"
+
+using namespace emosync;
+
+namespace {
+struct Fixture {
+  model::Architecture arch = model::Architecture::v3_default();
+  std::vector<float> feats, cond;
+  std::size_t tf = 0, t = 0;
+  explicit Fixture(std::size_t feature_frames) : tf(feature_frames), t(model::output_frames_for(feature_frames)) {
+    std::mt19937 rng(11);
+    std::normal_distribution<float> nd;
+    feats.resize(tf * arch.n_mels);
+    for (float& v : feats) v = nd(rng);
+    cond.assign(t * 19, 0.0f);
+    for (std::size_t k = 0; k < t; ++k) {  // a crossfade joy -> sadness with moving VAD
+      const float x = static_cast<float>(k) / static_cast<float>(t);
+      cond[k * 19 + 1] = 1 - x;
+      cond[k * 19 + 9] = x;
+      cond[k * 19 + 16] = 0.8f - 1.4f * x;
+      cond[k * 19 + 17] = 0.2f;
+    }
+  }
+};
+
+std::vector<float> stream(const runtime::Model& m, const Fixture& f, std::vector<std::size_t> chunks) {
+  runtime::Stream s(m);
+  std::vector<float> out(f.t * 52);
+  std::size_t pushed = 0, c = 0;
+  while (pushed < f.tf) {
+    const std::size_t n = std::min(chunks[c++ % chunks.size()], f.tf - pushed);
+    s.push(&f.feats[pushed * f.arch.n_mels], n);
+    pushed += n;
+    const std::size_t before = s.frames_out();
+    s.pull(&f.cond[before * 19], s.available(), &out[before * 52]);
+  }
+  s.finish();
+  const std::size_t before = s.frames_out();
+  s.pull(&f.cond[before * 19], s.available(), &out[before * 52]);
+  EXPECT_EQ(s.frames_out(), f.t);
+  return out;
+}
+}  // namespace
+
+TEST(RuntimeModel, OutputsAreBlendshapeWeights) {
+  Fixture f(500);
+  runtime::Model m(model::random_model(f.arch, 5));
+  auto y = m.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+  ASSERT_EQ(y.size(), f.t * 52);
+  for (float v : y) {
+    ASSERT_TRUE(std::isfinite(v));
+    ASSERT_GE(v, 0.0f);
+    ASSERT_LE(v, 1.0f);
+  }
+  // Conditioning matters: frame 0 (joy) and the last frame (sadness) differ on the same audio.
+  std::vector<float> c2 = f.cond;
+  for (std::size_t k = 0; k < f.t; ++k) c2[k * 19 + 16] = -0.9f;
+  auto y2 = m.forward(f.feats.data(), f.tf, c2.data(), f.t);
+  float diff = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) diff = std::max(diff, std::abs(y[i] - y2[i]));
+  EXPECT_GT(diff, 1e-4f);
+}
+
+TEST(RuntimeModel, StreamingMatchesOfflineForAnyChunking) {
+  Fixture f(1001);
+  runtime::Model m(model::random_model(f.arch, 6));
+  const auto offline = m.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+  for (auto chunks : std::vector<std::vector<std::size_t>>{{1}, {7}, {33}, {1000}, {1, 2, 5, 17, 64}, {1001}}) {
+    const auto s = stream(m, f, chunks);
+    float diff = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) diff = std::max(diff, std::abs(s[i] - offline[i]));
+    EXPECT_LE(diff, 1e-5f) << "chunk pattern starting " << chunks[0];
+    std::printf("streaming vs offline, chunks from %zu frames: max abs diff %.2e\n", chunks[0], diff);
+  }
+}
+
+TEST(RuntimeModel, StreamingLatencyIsTheLookahead) {
+  Fixture f(300);
+  runtime::Model m(model::random_model(f.arch, 7));
+  runtime::Stream s(m);
+  const long la = f.arch.lookahead_frames();
+  for (std::size_t n = 1; n <= f.tf; ++n) {
+    s.push(&f.feats[(n - 1) * f.arch.n_mels], 1);
+    // Frame k needs feature frame ceil(10k/3) plus the encoder lookahead.
+    std::size_t expect = 0;
+    while (true) {
+      auto p = model::resample_point(expect);
+      if (static_cast<long>(p.i0) + (p.frac > 0 ? 1 : 0) + la >= static_cast<long>(n)) break;
+      ++expect;
+    }
+    ASSERT_EQ(s.available(), expect) << "after " << n << " frames";
+  }
+  s.finish();
+  EXPECT_EQ(s.available(), model::output_frames_for(f.tf));
+}
+
+TEST(RuntimeModel, DamagedModelFilesGiveClearErrors) {
+  const auto m = model::random_model(model::Architecture::v3_default(), 8);
+  const std::string good = model::safetensors_bytes(model::with_metadata(m));
+  auto dir = std::filesystem::temp_directory_path() / "emosync_runtime_test";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "m.safetensors").string();
+  io::write_file_atomic(path, good);
+  EXPECT_NO_THROW(runtime::Model::load(path));
+  io::write_file_atomic(path, good.substr(0, good.size() / 2));
+  try {
+    runtime::Model::load(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
+  }
+  std::string nan = good;
+  nan.replace(nan.size() - 4, 4, std::string("\x00\x00\xc0\x7f", 4));  // a NaN weight
+  io::write_file_atomic(path, nan);
+  EXPECT_THROW(runtime::Model::load(path), Error);
+}
