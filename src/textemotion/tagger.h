@@ -1,0 +1,54 @@
+#pragma once
+// Plain text -> sentences -> (emotion, intensity, VAD) per sentence -> tagged text
+// ("[joy:70] I got the job! [sadness:40] But I have to move away.") or JSON.
+//
+// Intensity rule (0..100): with p the top class probability and c = (p - 1/16) / (15/16)
+// its confidence above chance, and d the distance of the predicted VAD from the neutral
+// anchor divided by the distance of the class's L5 anchor from neutral,
+//   intensity = round(100 * clamp(0.5 * c + 0.5 * min(1, 2 d), 0, 1)), at least 20
+// (the L1 level) for every class but neutral, which is written "[neutral]".
+// The factor 2 on d undoes the compression of EmoBank's VAD (its readers rarely used
+// the ends of the scale).
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "textemotion/input.h"
+#include "textemotion/model.h"
+#include "textemotion/tokenizer.h"
+
+namespace emosync::textemotion {
+
+struct SentenceEmotion {
+  std::string text;
+  std::size_t emotion = 0;
+  int intensity = 0;
+  Prediction pred;
+};
+
+class Tagger {
+ public:
+  Tagger(Tokenizer tok, Model model) : tok_(std::move(tok)), model_(std::move(model)) {}
+  // The model shipped in models/textemotion and compiled into the binary.
+  static const Tagger& embedded();
+  // A tokenizer and weights from disk.
+  static Tagger load(const std::string& tokenizer_path, const std::string& weights_path);
+
+  Prediction predict(const std::string& sentence, const std::vector<Turn>& context) const;
+  // Each sentence sees `context` plus the sentences before it in `text` as [SELF] turns.
+  std::vector<SentenceEmotion> tag(const std::string& text, const std::vector<Turn>& context) const;
+
+  const Tokenizer& tokenizer() const { return tok_; }
+  const Model& model() const { return model_; }
+
+ private:
+  Tokenizer tok_;
+  Model model_;
+};
+
+int intensity_of(std::size_t emotion, const Prediction& p);
+std::string to_tagged_text(const std::vector<SentenceEmotion>& s);
+nlohmann::json to_json(const std::vector<SentenceEmotion>& s);
+
+}  // namespace emosync::textemotion

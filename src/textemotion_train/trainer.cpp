@@ -1,0 +1,268 @@
+#include "textemotion_train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include <random>
+
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "io/json_file.h"
+#include "io/progress.h"
+#include "textemotion/input.h"
+#include "textemotion/tokenizer.h"
+#include "textemotion_train/corpus.h"
+#include "textemotion_train/metrics.h"
+#include "textemotion_train/torch_model.h"
+
+namespace emosync::textemotion {
+namespace {
+
+struct Item {
+  std::vector<int> ids;  // encoded sentence (no specials)
+  int label = -1;        // GoEmotions class, or -1
+  std::array<float, 3> vad{};
+  bool has_vad = false;
+};
+
+struct Batch {
+  torch::Tensor ids, valid, labels, vad, is_emo, is_vad;
+};
+
+Batch make_batch(const std::vector<std::vector<int>>& seqs, const std::vector<const Item*>& items) {
+  std::size_t T = 1;
+  for (auto& s : seqs) T = std::max(T, s.size());
+  const auto B = static_cast<std::int64_t>(seqs.size());
+  Batch b;
+  b.ids = torch::zeros({B, static_cast<std::int64_t>(T)}, torch::kLong);
+  b.valid = torch::zeros({B, static_cast<std::int64_t>(T)}, torch::kBool);
+  b.labels = torch::zeros({B}, torch::kLong);
+  b.vad = torch::zeros({B, 3});
+  b.is_emo = torch::zeros({B}, torch::kBool);
+  b.is_vad = torch::zeros({B}, torch::kBool);
+  auto ids = b.ids.accessor<std::int64_t, 2>();
+  auto valid = b.valid.accessor<bool, 2>();
+  for (std::int64_t i = 0; i < B; ++i) {
+    const auto& s = seqs[static_cast<std::size_t>(i)];
+    for (std::size_t t = 0; t < s.size(); ++t) {
+      ids[i][static_cast<std::int64_t>(t)] = s[t];
+      valid[i][static_cast<std::int64_t>(t)] = true;
+    }
+    const Item& it = *items[static_cast<std::size_t>(i)];
+    if (it.label >= 0) {
+      b.labels[i] = it.label;
+      b.is_emo[i] = true;
+    }
+    if (it.has_vad) {
+      for (int k = 0; k < 3; ++k) b.vad[i][k] = it.vad[static_cast<std::size_t>(k)];
+      b.is_vad[i] = true;
+    }
+  }
+  return b;
+}
+
+// Predictions of a torch model (eval mode) for encoded inputs, batched by length.
+void predict_all(MicroAlbert& m, const std::vector<std::vector<int>>& inputs, std::vector<int>* cls,
+                 std::vector<std::array<float, 3>>* vad) {
+  torch::NoGradGuard g;
+  m->eval();
+  std::vector<std::size_t> order(inputs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return inputs[a].size() < inputs[b].size(); });
+  if (cls) cls->assign(inputs.size(), 0);
+  if (vad) vad->assign(inputs.size(), {});
+  Item dummy;
+  for (std::size_t s = 0; s < order.size(); s += 256) {
+    std::vector<std::vector<int>> seqs;
+    std::vector<const Item*> items;
+    for (std::size_t k = s; k < std::min(order.size(), s + 256); ++k) {
+      seqs.push_back(inputs[order[k]]);
+      items.push_back(&dummy);
+    }
+    Batch b = make_batch(seqs, items);
+    auto out = m->forward(b.ids, b.valid);
+    auto am = out.logits.argmax(1);
+    for (std::size_t k = 0; k < seqs.size(); ++k) {
+      if (cls) (*cls)[order[s + k]] = static_cast<int>(am[static_cast<std::int64_t>(k)].item<std::int64_t>());
+      if (vad)
+        for (int d = 0; d < 3; ++d) (*vad)[order[s + k]][static_cast<std::size_t>(d)] = out.vad[static_cast<std::int64_t>(k)][d].item<float>();
+    }
+  }
+  m->train();
+}
+
+}  // namespace
+
+void train_text_emotion(const TrainOptions& o) {
+  torch::set_num_threads(o.threads);
+  torch::manual_seed(static_cast<std::uint64_t>(o.seed));
+  namespace fs = std::filesystem;
+  fs::create_directories(o.out_dir);
+  fs::create_directories(o.work_dir);
+  const std::string go = o.data_dir + "/goemotions", eb = o.data_dir + "/emobank";
+  auto go_train = load_goemotions(go, "train"), go_dev = load_goemotions(go, "dev");
+  auto eb_train = load_emobank(eb, "train"), eb_test = load_emobank(eb, "test");
+  std::fprintf(stderr, "data: GoEmotions train %zu dev %zu, EmoBank train %zu test %zu\n", go_train.size(), go_dev.size(),
+               eb_train.size(), eb_test.size());
+
+  const std::string tok_path = o.out_dir + "/tokenizer.model";
+  if (!fs::exists(tok_path))
+    throw Error(tok_path + " does not exist: train the tokenizer first with textemotion_tokenizer --out " + o.out_dir + "/tokenizer");
+  Tokenizer tok = Tokenizer::load(tok_path);
+  ModelConfig cfg = o.model;
+  cfg.vocab = tok.size() + kSpecialTokens;
+
+  std::vector<Item> emo, vadset;
+  for (auto& e : go_train) emo.push_back({tok.encode(clean_text(e.text)), e.label, {}, false});
+  for (auto& e : eb_train) vadset.push_back({tok.encode(clean_text(e.text)), -1, e.vad, true});
+  std::vector<int> labels;
+  for (auto& e : go_train) labels.push_back(e.label);
+  auto cw = class_weights(labels);
+  auto weight = torch::from_blob(cw.data(), {kClasses}, torch::kFloat).clone();
+
+  MicroAlbert model(cfg, o.dropout);
+  std::size_t params = 0;
+  for (auto& p : model->parameters()) params += static_cast<std::size_t>(p.numel());
+  std::fprintf(stderr, "model: vocab %d E %d H %d heads %d ffn %d layers %d, %zu parameters (%.2f MB)\n", cfg.vocab,
+               cfg.embed, cfg.hidden, cfg.heads, cfg.ffn, cfg.layers, params, params * 4 / 1e6);
+  torch::optim::AdamW opt(model->parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(0.01));
+
+  const std::size_t steps_per_epoch = emo.size() / static_cast<std::size_t>(o.batch);
+  std::int64_t step = 0, total_steps = static_cast<std::int64_t>(steps_per_epoch) * o.epochs;
+  const std::string ck_model = o.work_dir + "/checkpoint_model.pt", ck_opt = o.work_dir + "/checkpoint_optim.pt",
+                    ck_state = o.work_dir + "/checkpoint.json";
+  bool schedule_fixed = false;
+  if (o.resume && fs::exists(ck_state)) {
+    io::Json st = io::load_json_file(ck_state);
+    step = st.at("step").get<std::int64_t>();
+    total_steps = st.at("total_steps").get<std::int64_t>();
+    schedule_fixed = true;
+    torch::load(model, ck_model);
+    torch::load(opt, ck_opt);
+    std::fprintf(stderr, "resumed from %s at step %lld of %lld\n", ck_state.c_str(), static_cast<long long>(step),
+                 static_cast<long long>(total_steps));
+  }
+  auto save_checkpoint = [&] {
+    torch::save(model, ck_model + ".tmp");
+    fs::rename(ck_model + ".tmp", ck_model);
+    torch::save(opt, ck_opt + ".tmp");
+    fs::rename(ck_opt + ".tmp", ck_opt);
+    io::write_file_atomic(ck_state, io::Json{{"step", step}, {"total_steps", total_steps}}.dump() + "\n");
+  };
+
+  std::mt19937_64 rng(o.seed * 7919 + static_cast<std::uint64_t>(step));
+  std::uniform_real_distribution<double> uni(0, 1);
+  auto t0 = std::chrono::steady_clock::now();
+  auto last_ck = t0;
+  auto elapsed_min = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60; };
+  const std::int64_t warmup = 300;
+  const int vbatch = std::max(1, o.batch / 4);
+  std::int64_t start_step = step;
+  io::Progress progress("train text emotion", static_cast<std::size_t>(total_steps), "steps");
+  progress.advance(static_cast<std::size_t>(step));
+  double loss_avg = 0;
+  while (step < total_steps) {
+    // One pass over GoEmotions in length buckets (shuffled, sorted within chunks).
+    std::vector<std::size_t> order(emo.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    const std::size_t chunk = static_cast<std::size_t>(o.batch) * 50;
+    for (std::size_t s = 0; s < order.size(); s += chunk) {
+      auto e = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), s + chunk));
+      std::sort(order.begin() + static_cast<std::ptrdiff_t>(s), e,
+                [&](auto a, auto b) { return emo[a].ids.size() < emo[b].ids.size(); });
+    }
+    std::vector<std::size_t> batches;
+    for (std::size_t s = 0; s + static_cast<std::size_t>(o.batch) <= order.size(); s += static_cast<std::size_t>(o.batch)) batches.push_back(s);
+    std::shuffle(batches.begin(), batches.end(), rng);
+    for (std::size_t bs : batches) {
+      if (step >= total_steps) break;
+      std::vector<std::vector<int>> seqs;
+      std::vector<const Item*> items;
+      for (std::size_t k = bs; k < bs + static_cast<std::size_t>(o.batch); ++k) {
+        const Item& it = emo[order[k]];
+        std::vector<std::pair<bool, std::vector<int>>> ctx;
+        if (uni(rng) < o.context_share) {
+          int n = uni(rng) < 0.5 ? 1 : 2;
+          for (int c = 0; c < n; ++c) ctx.emplace_back(uni(rng) < 0.5, emo[rng() % emo.size()].ids);
+        }
+        seqs.push_back(assemble_input(tok, it.ids, ctx, cfg.max_len));
+        items.push_back(&it);
+      }
+      for (int k = 0; k < vbatch; ++k) {
+        const Item& it = vadset[rng() % vadset.size()];
+        seqs.push_back(assemble_input(tok, it.ids, {}, cfg.max_len));
+        items.push_back(&it);
+      }
+      Batch b = make_batch(seqs, items);
+      double lr = o.lr * std::min(1.0, static_cast<double>(step + 1) / warmup) *
+                  std::max(0.02, 1.0 - static_cast<double>(step) / static_cast<double>(total_steps));
+      for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+      auto out = model->forward(b.ids, b.valid);
+      auto emo_idx = b.is_emo.nonzero().squeeze(1), vad_idx = b.is_vad.nonzero().squeeze(1);
+      auto ce = torch::nn::functional::cross_entropy(out.logits.index_select(0, emo_idx), b.labels.index_select(0, emo_idx),
+                                                     torch::nn::functional::CrossEntropyFuncOptions().weight(weight));
+      auto mse = torch::mse_loss(out.vad.index_select(0, vad_idx), b.vad.index_select(0, vad_idx));
+      auto loss = ce + 5.0 * mse;
+      opt.zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+      opt.step();
+      ++step;
+      loss_avg = step == start_step + 1 ? loss.item<double>() : 0.98 * loss_avg + 0.02 * loss.item<double>();
+      if (step % 200 == 0) std::fprintf(stderr, "step %lld loss %.4f lr %.2e\n", static_cast<long long>(step), loss_avg, lr);
+      progress.advance();
+      // Fit the schedule to the time budget once the speed is known.
+      if (!schedule_fixed && step - start_step == 60) {
+        double per_step = elapsed_min() / 60.0;
+        auto fit = static_cast<std::int64_t>(o.minutes / per_step);
+        total_steps = std::max<std::int64_t>(step + 1, std::min(total_steps, fit));
+        schedule_fixed = true;
+        std::fprintf(stderr, "%.3f s/step: planning %lld steps (%.2f epochs) in %.1f min\n", per_step * 60,
+                     static_cast<long long>(total_steps), static_cast<double>(total_steps) / steps_per_epoch, o.minutes);
+      }
+      if (std::chrono::steady_clock::now() - last_ck > std::chrono::minutes(3)) {
+        save_checkpoint();
+        last_ck = std::chrono::steady_clock::now();
+      }
+    }
+  }
+  save_checkpoint();
+
+  // Dev evaluation with the torch model (the CLI's eval command repeats it with Eigen).
+  std::vector<std::vector<int>> dev_in, eb_in;
+  std::vector<int> gold;
+  for (auto& e : go_dev) {
+    dev_in.push_back(encode_input(tok, e.text, {}, cfg.max_len));
+    gold.push_back(e.label);
+  }
+  for (auto& e : eb_test) eb_in.push_back(encode_input(tok, e.text, {}, cfg.max_len));
+  std::vector<int> pred;
+  std::vector<std::array<float, 3>> vad;
+  predict_all(model, dev_in, &pred, nullptr);
+  predict_all(model, eb_in, nullptr, &vad);
+  auto rep = evaluate_classes(gold, pred);
+  std::fprintf(stderr, "%s", format_report(rep, "GoEmotions dev (torch)").c_str());
+  for (int d = 0; d < 3; ++d) {
+    std::vector<float> a, b;
+    for (std::size_t i = 0; i < eb_test.size(); ++i) {
+      a.push_back(eb_test[i].vad[static_cast<std::size_t>(d)]);
+      b.push_back(vad[i][static_cast<std::size_t>(d)]);
+    }
+    std::fprintf(stderr, "EmoBank test r(%c) = %.4f\n", "VAD"[d], pearson(a, b));
+  }
+  char f1[32];
+  std::snprintf(f1, sizeof f1, "%.4f", rep.macro_f1);
+  WeightsFile w = export_weights(model, {{"emotions", "neutral,joy,amusement,excitement,gratitude,affection,surprise,curiosity,confusion,sadness,sulk,apology,fear,anger,disgust,embarrassment"},
+                                         {"tokenizer", "tokenizer.model"},
+                                         {"train_steps", std::to_string(step)},
+                                         {"goemotions_dev_macro_f1", f1}});
+  w.save(o.out_dir + "/textemotion.safetensors");
+  std::fprintf(stderr, "wrote %s/textemotion.safetensors\n", o.out_dir.c_str());
+}
+
+}  // namespace emosync::textemotion
