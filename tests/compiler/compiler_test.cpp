@@ -27,7 +27,7 @@ std::array<float, 16> one_hot(std::size_t c) {
 // The Lipschitz bound this compiler promises (max-norm of the output change per unit of
 // L2 VAD change, one-hot weights). Measured maximum over all classes is printed by
 // Continuity.SmallVadStepsGiveSmallOutputSteps; the bound leaves headroom.
-constexpr float kLipschitz = 6.0f;
+constexpr float kLipschitz = 3.0f;
 }  // namespace
 
 TEST(Compiler, ReproducesEveryPresetAtItsAnchor) {
