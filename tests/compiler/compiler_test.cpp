@@ -146,6 +146,8 @@ TEST(Compiler, BatchEqualsSingle) {
   for (std::size_t f = 0; f < frames; ++f) {
     for (std::size_t k = 0; k < 16; ++k) cond[f * 19 + k] = (f + k) % 5 == 0 ? w(rng) : 0.f;
     for (int q = 0; q < 3; ++q) cond[f * 19 + 16 + q] = u(rng);
+    // runs of repeated rows, as a timeline holds them, take compile_batch's reuse path
+    if (f % 4 == 3) std::copy(cond.begin() + (f - 1) * 19, cond.begin() + f * 19, cond.begin() + f * 19);
   }
   c.compile_batch(cond.data(), frames, out.data());
   for (std::size_t f = 0; f < frames; ++f) {
