@@ -1,0 +1,55 @@
+// emosync serve: the viewer and preset editor on a local web server (issue 9).
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <pthread.h>
+#include <thread>
+
+#include "cli/command.h"
+#include "io/error.h"
+#include "server/server.h"
+
+namespace {
+using namespace emosync;
+
+void setup(CLI::App& app) {
+  auto opt = std::make_shared<server::Options>();
+  auto max_mb = std::make_shared<double>(20.0);
+  app.add_option("--port", opt->port, "TCP port (0: any free port; the URL is printed)")->check(CLI::Range(0, 65535));
+  app.add_option("--host", opt->host, "address to bind (default 127.0.0.1: this machine only)");
+  app.add_option("--web-dir", opt->web_dir, "serve the web app from this folder instead of the embedded copy (development)")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--presets", opt->presets, "presets file served at /api/presets (default: the embedded data/presets/presets.json)");
+  app.add_flag("--allow-write", opt->allow_write, "let the editor save presets back to --presets (PUT /api/presets)");
+  app.add_option("--max-body-mb", *max_mb, "largest request body in MB")->check(CLI::Range(0.001, 1024.0));
+  app.callback([opt, max_mb] {
+    opt->max_body = static_cast<std::size_t>(*max_mb * 1024 * 1024);
+    if (opt->allow_write && !std::filesystem::is_regular_file(opt->presets) &&
+        !std::filesystem::is_directory(std::filesystem::path(opt->presets).parent_path().empty()
+                                           ? "." : std::filesystem::path(opt->presets).parent_path()))
+      throw Error("--allow-write: --presets must be a file path whose folder exists (got " + opt->presets + ")");
+    // SIGINT/SIGTERM stop the server cleanly: block them here, wait for them in a thread.
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+    server::Server srv(*opt);
+    int port = srv.bind();
+    std::printf("emosync serve: http://%s:%d/ (viewer), http://%s:%d/editor.html (preset editor)%s\n", opt->host.c_str(),
+                port, opt->host.c_str(), port, opt->allow_write ? "; presets are writable" : "");
+    std::fflush(stdout);
+    std::thread waiter([&srv, sigs] {
+      int sig = 0;
+      sigwait(&sigs, &sig);
+      srv.stop();
+    });
+    srv.listen();
+    // listen() returned without a signal (it failed): wake the waiter ourselves.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+  });
+}
+
+const bool registered = cli::register_command({"serve", "Serve the face viewer and preset editor on a local web server", setup});
+}  // namespace

@@ -1,0 +1,67 @@
+#pragma once
+// emosync's local web server: the viewer and preset editor (web/, embedded in the
+// binary or read from --web-dir) plus a small JSON API over the vocabularies, the
+// presets, the rule-based compiler and the timeline. Bound to 127.0.0.1 by default.
+//
+//   GET  /api/vocab        channel names, channel split, emotions, anchors, features
+//   GET  /api/presets      the presets file ({version, channel_order, presets: [...]})
+//   PUT  /api/presets      validate and write it (only with Options::allow_write)
+//   POST /api/compile      {emotion | weights, intensity | vad} -> 52 values
+//   POST /api/expression   {text (tagged), duration | words, fps?} -> {fps, names, frames}
+//
+// Every request body is size-limited; a bad request gets a 4xx with a JSON body
+// {"error": "<field>: <what is wrong>"}; nothing a client sends ends the process.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "io/json_file.h"
+
+namespace emosync::server {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8080;              // 0: any free port (see Server::bind)
+  std::string web_dir;          // empty: serve the web app embedded in the binary
+  std::string presets = "data/presets/presets.json";  // file path or table key
+  bool allow_write = false;     // PUT /api/presets writes `presets` (must be a file path)
+  std::size_t max_body = 20u * 1024u * 1024u;
+};
+
+// The result of one API call, independent of HTTP plumbing (unit-testable).
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// Handles one API request (`path` starts with /api/). Never throws.
+Reply handle_api(const Options& opt, const std::string& method, const std::string& path, const std::string& body);
+
+// A static asset of the web app: from opt.web_dir when set, else the embedded copy.
+// `path` is the URL path ("/" means /index.html). nullopt-like: status 404.
+Reply serve_asset(const Options& opt, const std::string& path);
+
+// Whether the rule-based compiler was built into this binary.
+bool have_compiler();
+
+class Server {
+ public:
+  explicit Server(Options opt);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port; returns the bound port. Throws emosync::Error when it cannot.
+  int bind();
+  // Serves until stop() is called (from another thread or a signal handler).
+  void listen();
+  void stop();
+  bool running() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace emosync::server

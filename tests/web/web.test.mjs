@@ -1,0 +1,272 @@
+// Browser tests of the viewer and the preset editor (issue 9): a real `emosync serve`
+// (EMOSYNC_BIN) on a free port, Debian's chromium driven by playwright-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeGlb, makeWav } from './glb.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+const BIN = process.env.EMOSYNC_BIN;
+const CHROMIUM = process.env.EMOSYNC_CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.EMOSYNC_SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), 'emosync-shots-'));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'];
+const work = mkdtempSync(join(tmpdir(), 'emosync-web-'));
+
+let server, base, browser, vocab;
+
+before(async () => {
+  assert.ok(BIN, 'EMOSYNC_BIN must name the emosync binary (ctest sets it)');
+  mkdirSync(SHOTS, { recursive: true });
+  server = spawn(BIN, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`emosync serve printed no URL: ${out}`)), 15000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    });
+    server.on('exit', (code) => reject(new Error(`emosync serve exited with ${code}`)));
+  });
+  vocab = await (await fetch(`${base}/api/vocab`)).json();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'emosync-chromium-'))}`] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+});
+
+// A page that records console errors and uncaught exceptions.
+async function open(path, { acceptDownloads = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(base + path);
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  return { page, errors, context };
+}
+
+// Number of pixels that differ between two PNG screenshots (decoded in the page).
+async function pixelDiff(page, a, b) {
+  return page.evaluate(async ([x, y]) => {
+    const load = (s) => new Promise((res) => { const i = new Image(); i.onload = () => res(i); i.src = 'data:image/png;base64,' + s; });
+    const [ia, ib] = await Promise.all([load(x), load(y)]);
+    const px = (img) => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height; const g = c.getContext('2d'); g.drawImage(img, 0, 0); return g.getImageData(0, 0, c.width, c.height).data; };
+    const da = px(ia), db = px(ib);
+    if (da.length !== db.length) return -1;
+    let n = 0;
+    for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 24) n++;
+    return n;
+  }, [a.toString('base64'), b.toString('base64')]);
+}
+
+test('the API answers and validates', async () => {
+  assert.equal(vocab.channels.length, 52);
+  const bad = await fetch(`${base}/api/compile`, { method: 'POST', body: '{"emotion": "glee"}' });
+  assert.ok(bad.status === 400 || bad.status === 501, `status ${bad.status}`);
+  if (bad.status === 400) assert.match((await bad.json()).error, /emotion/);
+  const huge = await fetch(`${base}/api/expression`, { method: 'POST', body: 'x'.repeat(21 * 1024 * 1024) }).catch((e) => ({ status: 413, e }));
+  assert.equal(huge.status, 413);
+  assert.equal((await fetch(`${base}/api/vocab`)).status, 200, 'the server survives an oversized body');
+});
+
+test('viewer and editor load with no console errors', async () => {
+  for (const path of ['/', '/editor.html']) {
+    const { page, errors, context } = await open(path);
+    await page.waitForTimeout(300);
+    assert.deepEqual(errors, [], `${path}: console errors`);
+    assert.equal(await page.locator('svg.face-svg').count() >= 1, true);
+    await context.close();
+  }
+});
+
+test('every one of the 52 sliders changes the face', async () => {
+  const { page, errors, context } = await open('/editor.html');
+  assert.equal(await page.locator('#sliders input[type=range]').count(), 52);
+  for (const g of ['LIPSYNC', 'SHARED', 'EXPRESSION'])
+    assert.equal(await page.locator(`fieldset[data-group=${g}] input[type=range]`).count(), vocab.split[g].length, g);
+  // Start from an all-zero preset so each channel is seen alone.
+  await page.evaluate(() => { const p = window.emosyncEditor; p.select('joy', 'L3'); });
+  for (const s of await page.locator('#sliders input[type=range]').all()) await s.fill('0');
+  const face = page.locator('#face-edit svg');
+  const before = await face.screenshot();
+  const dead = [];
+  for (const name of vocab.channels) {
+    const s = page.locator(`#s-${name}`);
+    await s.fill('1');
+    const shot = await face.screenshot();
+    const n = await pixelDiff(page, before, shot);
+    if (!(n > 40)) dead.push(`${name} (${n} px)`);
+    await s.fill('0');
+  }
+  assert.deepEqual(dead, [], 'channels that move nothing visible');
+  const back = await face.screenshot();
+  assert.equal(await pixelDiff(page, before, back), 0, 'all sliders at 0 gives the same face again');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a preset saves and reloads identically', async () => {
+  const { page, errors, context } = await open('/editor.html', { acceptDownloads: true });
+  await page.evaluate(() => window.emosyncEditor.select('anger', 'L5'));
+  await page.locator('#s-browDownLeft').fill('0.876');
+  await page.locator('#s-jawOpen').fill('0.25');
+  const edited = await page.evaluate(() => window.emosyncEditor.current());
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const file = join(work, 'presets.json');
+  await download.saveAs(file);
+  const text = readFileSync(file, 'utf8');
+  const saved = JSON.parse(text);
+  assert.ok(Array.isArray(saved.presets) && Array.isArray(saved.channel_order) && 'version' in saved);
+  const anger = saved.presets.find((p) => p.emotion === 'anger' && p.level === 'L5');
+  assert.ok(anger, 'anger L5 is in the saved file');
+  assert.equal(anger.weights.browDownLeft, 0.876);
+  assert.equal(anger.weights.jawOpen, 0.25);
+  await context.close();
+
+  // A fresh page: load the file back; the editor shows the same values and saves the same bytes.
+  const second = await open('/editor.html', { acceptDownloads: true });
+  await second.page.setInputFiles('#load', file);
+  await second.page.waitForFunction(() => document.getElementById('status').textContent.includes('presets.json'));
+  await second.page.evaluate(() => window.emosyncEditor.select('anger', 'L5'));
+  assert.deepEqual(await second.page.evaluate(() => window.emosyncEditor.current()), edited);
+  assert.equal(Number(await second.page.locator('#s-browDownLeft').inputValue()), 0.876);
+  assert.equal(await second.page.evaluate(() => window.emosyncEditor.serialise()), text);
+  assert.deepEqual([...errors, ...second.errors], []);
+  await second.context.close();
+});
+
+test('the compiler reference and the VAD pad drive the second face', async (t) => {
+  if (!vocab.features.compile) return t.skip('server built without the compiler');
+  const { page, errors, context } = await open('/editor.html');
+  await page.evaluate(() => window.emosyncEditor.select('joy', 'L5'));
+  await page.waitForFunction(() => Array.isArray(window.emosyncEditor.compilerValues()));
+  assert.notEqual(await page.locator('#s-mouthSmileLeft ~ .ref').textContent(), '–');
+  const face = page.locator('#face-compiler svg');
+  const pad = page.locator('#vadpad');
+  const box = await pad.boundingBox();
+  await pad.click({ position: { x: box.width * 0.95, y: box.height * 0.1 } });  // high valence, high arousal
+  await page.waitForFunction(() => document.getElementById('compiler-caption').textContent.startsWith('compiler at V'));
+  await page.waitForTimeout(200);
+  const hi = await face.screenshot();
+  await pad.click({ position: { x: box.width * 0.05, y: box.height * 0.9 } });  // low valence, low arousal
+  await page.waitForFunction(() => document.getElementById('compiler-caption').textContent.includes('V -0.9'));
+  await page.waitForTimeout(200);
+  const lo = await face.screenshot();
+  assert.ok(await pixelDiff(page, hi, lo) > 200, 'moving across the VAD pad changes the compiled face');
+  await page.screenshot({ path: join(SHOTS, 'editor.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the viewer animates a generated file, scrubs and plays', async () => {
+  const { page, errors, context } = await open('/');
+  // 2 s at 30 fps, channels in alphabetical order (mapped by name): jawOpen and browInnerUp move.
+  const names = [...vocab.channels].sort();
+  const frames = [];
+  for (let f = 0; f < 60; f++) frames.push(names.map((n) => (n === 'jawOpen' ? f / 59 : n === 'browInnerUp' ? 1 - f / 59 : 0)));
+  const file = join(work, 'anim.json');
+  writeFileSync(file, JSON.stringify({ fps: 30, names, frames }));
+  await page.setInputFiles('#anim-file', file);
+  await page.waitForSelector('body[data-loaded="60"]');
+  const jaw = vocab.channels.indexOf('jawOpen');
+  await page.evaluate(() => window.emosync.seek(0));
+  const v0 = await page.evaluate(() => window.emosync.values());
+  const s0 = await page.locator('#face svg').screenshot();
+  await page.evaluate(() => window.emosync.seek(1.99));
+  const v1 = await page.evaluate(() => window.emosync.values());
+  const s1 = await page.locator('#face svg').screenshot();
+  assert.ok(v0[jaw] < 0.01 && v1[jaw] > 0.99, `jawOpen ${v0[jaw]} -> ${v1[jaw]}`);
+  assert.ok(await pixelDiff(page, s0, s1) > 300, 'the face moves between the first and last frame');
+  // The scrub bar seeks.
+  await page.locator('#scrub').fill('0.5');
+  const mid = await page.evaluate(() => window.emosync.values());
+  assert.ok(Math.abs(mid[jaw] - 0.5) < 0.05, `scrub to the middle: jawOpen ${mid[jaw]}`);
+  // Playing advances time and draws frames.
+  await page.evaluate(() => window.emosync.seek(0));
+  const drawn = await page.evaluate(() => window.emosync.player.framesDrawn);
+  await page.click('#play');
+  await page.waitForTimeout(700);
+  const p = await page.evaluate(() => ({ t: window.emosync.player.t, n: window.emosync.player.framesDrawn }));
+  assert.ok(p.t > 0.3, `time advanced to ${p.t}`);
+  assert.ok(p.n > drawn + 5, 'frames were drawn while playing');
+  await page.click('#play');
+  // A WAV sets the clock: its duration is the timeline's length.
+  const wav = join(work, 'tone.wav');
+  writeFileSync(wav, makeWav(2.5));
+  await page.locator('#text').fill('');
+  await page.setInputFiles('#wav-file', wav);
+  await page.waitForFunction(() => window.emosync.player.hasAudio);
+  assert.ok(Math.abs(await page.evaluate(() => document.getElementById('audio').duration) - 2.5) < 0.05);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the viewer generates an expression from tagged text', async (t) => {
+  if (!vocab.features.expression) return t.skip('server built without the compiler');
+  const { page, errors, context } = await open('/');
+  await page.locator('#text').fill('[happy:90] I got the job, this is wonderful! [sad:80] But I have to move away from all of you.');
+  await page.locator('#duration').fill('6');
+  await page.click('#generate');
+  await page.waitForSelector('body[data-loaded="180"]');
+  const smile = vocab.channels.indexOf('mouthSmileLeft');
+  await page.evaluate(() => window.emosync.seek(0.5));
+  const happy = await page.evaluate(() => window.emosync.values());
+  const sHappy = await page.locator('#face svg').screenshot();
+  await page.evaluate(() => window.emosync.seek(5.5));
+  const sad = await page.evaluate(() => window.emosync.values());
+  const sSad = await page.locator('#face svg').screenshot();
+  assert.ok(happy[smile] > sad[smile] + 0.05, `smile ${happy[smile]} (happy) vs ${sad[smile]} (sad)`);
+  assert.ok(await pixelDiff(page, sHappy, sSad) > 300);
+  // The curves and the timeline were drawn (not blank).
+  const inked = await page.evaluate(() => ['curves', 'timeline'].map((id) => {
+    const c = document.getElementById(id), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 200) n++;
+    return n;
+  }));
+  assert.ok(inked[0] > 500 && inked[1] > 500, `curves/timeline pixels ${inked}`);
+  await page.evaluate(() => window.emosync.seek(1.2));
+  await page.screenshot({ path: join(SHOTS, 'viewer.png') });
+  // A bad tag is reported, not thrown.
+  await page.locator('#text').fill('[glee] hello');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
+  assert.match(await page.locator('#status').textContent(), /glee/);
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
+test('a .glb with ARKit morph targets loads and its missing names are reported', async () => {
+  const { page, errors, context } = await open('/');
+  const file = join(work, 'face.glb');
+  writeFileSync(file, makeGlb(['jawOpen', 'eyeBlinkLeft', 'blendShape1.mouthSmileLeft', 'grin_extra']));
+  await page.setInputFiles('#glb-file', file);
+  await page.waitForSelector('body[data-glb]');
+  assert.equal(await page.evaluate(() => document.body.dataset.glb), '3');
+  const r = await page.evaluate(() => window.emosync.player.glbReport);
+  assert.deepEqual(r.found.sort(), ['eyeBlinkLeft', 'jawOpen', 'mouthSmileLeft']);
+  assert.equal(r.missing.length, 49);
+  assert.ok(r.missing.includes('tongueOut') && !r.missing.includes('jawOpen'));
+  assert.deepEqual(r.extra, ['grin_extra']);
+  const report = await page.locator('#glb-report').textContent();
+  assert.match(report, /3\/52 ARKit morph targets/);
+  assert.match(report, /missing: .*tongueOut/);
+  // Driving it sets the morph influences by name.
+  await page.evaluate(() => { const v = new Array(52).fill(0); v[17] = 0.75; window.emosync.player.glb.set(v); });
+  const infl = await page.evaluate(() => window.emosync.player.glb.bindings.find((b) => b.channel === 17).mesh.morphTargetInfluences);
+  assert.equal(infl[0], 0.75);
+  assert.deepEqual(errors.filter((e) => !/WebGL|GPU/i.test(e)), []);
+  await context.close();
+});
