@@ -65,7 +65,7 @@ std::vector<std::string> split_sentences(std::string_view raw) {
     std::size_t next = i;
     while (next < s.size() && s[next] == ' ') ++next;
     if (next >= s.size()) break;
-    if (ellipsis && std::islower(static_cast<unsigned char>(s[next]))) continue;
+    if ((ellipsis || i > run_end) && std::islower(static_cast<unsigned char>(s[next]))) continue;
     if (only_dots && !ellipsis && run_end - run_begin == 1) {
       std::size_t w = run_begin;
       while (w > start && s[w - 1] != ' ') --w;
