@@ -322,7 +322,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
           const AnchorPair& p = anchors[anchor_ids[a0 + i]];
           for (std::size_t k = 0; k < T; ++k) std::copy(p.cond.begin(), p.cond.end(), &ac[(i * T + k) * 19]);
           std::copy(p.preset.begin(), p.preset.end(), &ap[i * 52]);
-          src[i] = static_cast<int64_t>((a0 + i) % local_b);  // varied audio from this batch
+          // Varied audio from this batch: anchor g takes global item g·B/A, which is on this rank.
+          src[i] = static_cast<int64_t>((a0 + i) * B / A - b0);
         }
         torch::Tensor acond = torch::from_blob(ac.data(), {static_cast<int64_t>(local_a), t, 19}).clone();
         torch::Tensor apre = torch::from_blob(ap.data(), {static_cast<int64_t>(local_a), 1, 52}).clone();
