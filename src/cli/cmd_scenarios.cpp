@@ -4,7 +4,9 @@
 
 #include "cli/command.h"
 #include "emotion/classes.h"
+#include "io/atomic_file.h"
 #include "io/error.h"
+#include "scenarios/goemotions.h"
 #include "scenarios/scenario.h"
 
 namespace {
@@ -30,6 +32,27 @@ void setup(CLI::App& app) {
                 real, r.errors.size());
     for (const auto& [k, v] : per_class) std::printf("  %-14s %d\n", k.c_str(), v);
     if (!r.errors.empty()) throw Error(*file + ": " + std::to_string(r.errors.size()) + " bad line(s)");
+  });
+
+  auto opt = std::make_shared<scenarios::GoEmotionsOptions>();
+  opt->data_dir = "../shared/data/goemotions";
+  auto out = std::make_shared<std::string>();
+  CLI::App* ge = app.add_subcommand("build-goemotions", "Build 2-6-turn scenarios from GoEmotions (every class covered)");
+  ge->add_option("--data", opt->data_dir, "GoEmotions folder (train.tsv, dev.tsv, emotions.txt)");
+  ge->add_option("-o,--output", *out, "scenario JSONL to write")->required();
+  ge->add_option("--turns", opt->target_turns, "number of turns");
+  ge->add_option("--cap", opt->cap_per_class, "most turns taken from one class");
+  ge->add_option("--seed", opt->seed, "random seed (the build is deterministic for a seed)");
+  ge->callback([opt, out] {
+    scenarios::GoEmotionsBuild b = scenarios::build_goemotions_scenarios(*opt);
+    std::string text;
+    for (const auto& s : b.scenarios) text += scenarios::to_json_line(s) + "\n";
+    io::write_file_atomic(*out, text);
+    std::size_t turns = 0;
+    for (const auto& [k, v] : b.turns_per_class) turns += v;
+    std::printf("%s: %zu scenarios, %zu turns (rows read %zu, ambiguous %zu, unspeakable %zu)\n", out->c_str(),
+                b.scenarios.size(), turns, b.rows_read, b.rows_ambiguous, b.rows_unspeakable);
+    for (const auto& [k, v] : b.turns_per_class) std::printf("  %-14s %zu\n", k.c_str(), v);
   });
 }
 

@@ -90,8 +90,6 @@ std::vector<float> conditioning(const std::vector<Segment>& segments, const std:
   if (!(options.crossfade_s >= 0) || !std::isfinite(options.crossfade_s))
     throw Error("crossfade must be a time in seconds >= 0");
   Placement p = place(segments, words, duration_s);
-  const std::size_t frames = frame_count(p.duration_s, options.fps);
-  std::vector<double> h = crossfade_widths(p, options.crossfade_s);
   std::vector<emotion::Conditioning> cond;
   for (std::size_t s : p.segment) {
     if (segments.empty()) {
@@ -100,6 +98,17 @@ std::vector<float> conditioning(const std::vector<Segment>& segments, const std:
       cond.push_back(emotion::make_conditioning(segments[s].emotion, segments[s].intensity, anchors));
     }
   }
+  return crossfade_frames(p, cond, options);
+}
+
+std::vector<float> crossfade_frames(const Placement& p, const std::vector<emotion::Conditioning>& cond,
+                                    const TimelineOptions& options) {
+  if (!(options.crossfade_s >= 0) || !std::isfinite(options.crossfade_s))
+    throw Error("crossfade must be a time in seconds >= 0");
+  if (cond.size() != p.segment.size() || cond.empty())
+    throw Error("crossfade_frames: one conditioning per placed segment is needed");
+  const std::size_t frames = frame_count(p.duration_s, options.fps);
+  std::vector<double> h = crossfade_widths(p, options.crossfade_s);
   std::vector<float> out(frames * emotion::kConditioningDim);
   std::size_t k = 0;
   const std::size_t last = p.segment.size() - 1;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "emotion/anchors.h"
+#include "emotion/conditioning.h"
 
 namespace emosync::timeline {
 
@@ -73,6 +74,12 @@ std::vector<double> crossfade_widths(const Placement& p, double crossfade_s);
 std::vector<float> conditioning(const std::vector<Segment>& segments, const std::vector<WordTiming>& words,
                                 double duration_s, const TimelineOptions& options,
                                 const emotion::Anchors& anchors = emotion::Anchors::standard());
+
+// The crossfading core of conditioning(): per-frame 19-dim conditioning for placed
+// segments whose conditioning is already known (per_segment[k] belongs to placed
+// segment k, e.g. a scenario turn with an explicit VAD). frames x 19, row-major.
+std::vector<float> crossfade_frames(const Placement& p, const std::vector<emotion::Conditioning>& per_segment,
+                                    const TimelineOptions& options);
 
 // frames for a duration at fps (at least 1).
 std::size_t frame_count(double duration_s, double fps);
