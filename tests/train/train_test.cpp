@@ -1,0 +1,268 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+#include "arkit/blendshapes.h"
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "io/npy.h"
+#include "model/model_file.h"
+#include "runtime/model.h"
+#include "train/config.h"
+#include "train/dataset.h"
+#include "train/network.h"
+#include "train/plot.h"
+#include "train/trainer.h"
+
+using namespace emosync;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path scratch(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("emosync_train_test_" + std::to_string(getpid())) / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// Shared tiny data set and presets file, written once per process.
+const fs::path& toy_root() {
+  static fs::path root = [] {
+    fs::path r = scratch("toy");
+    train::write_toy_dataset((r / "data").string(), 8, 2.0, 3);
+    io::Json presets = {{"version", "test"}, {"channel_order", io::Json::array()}, {"presets", io::Json::array()}};
+    for (auto n : arkit::names()) presets["channel_order"].push_back(std::string(n));
+    presets["presets"].push_back(
+        {{"emotion", "joy"}, {"level", "L3"}, {"vad", {0.7, 0.4, 0.3}}, {"weights", {{"cheekSquintLeft", 0.6}, {"eyeSquintLeft", 0.4}}}});
+    presets["presets"].push_back(
+        {{"emotion", "sadness"}, {"level", "L3"}, {"vad", {-0.6, -0.3, -0.3}}, {"weights", {{"browInnerUp", 0.7}}}});
+    presets["presets"].push_back({{"emotion", "neutral"}, {"vad", {0, 0, 0}}, {"weights", io::Json::object()}});
+    io::write_file_atomic((r / "presets.json").string(), presets.dump());
+    io::write_file_atomic((r / "curriculum.json").string(), R"({"points": [[1, 0.5], [3, 0.25]]})");
+    return r;
+  }();
+  return root;
+}
+
+io::Json tiny_config(const std::string& out_dir, const std::string& stage = "base") {
+  return {{"stage", stage},
+          {"data", {(toy_root() / "data").string()}},
+          {"out_dir", out_dir},
+          {"architecture", {{"encoder", {{{"out_channels", 16}, {"kernel", 3}, {"dilation", 1}, {"lookahead", 1}},
+                                         {{"out_channels", 16}, {"kernel", 3}, {"dilation", 2}, {"lookahead", 0}}}},
+                            {"embed_dim", 8},
+                            {"blocks", 1}}},
+          {"epochs", 4},
+          {"batch_size", 4},
+          {"window_frames", 30},
+          {"lr", 0.003},
+          {"seed", 5},
+          {"threads", 1},
+          {"curriculum", (toy_root() / "curriculum.json").string()},
+          {"presets", (toy_root() / "presets.json").string()},
+          {"loss", {{"anchor_batch", 2}}}};
+}
+
+train::TrainConfig parse(const io::Json& j) { return train::TrainConfig::parse(j, "test.json"); }
+
+float max_weight_diff(const std::string& a, const std::string& b) {
+  auto na = train::load_checkpoint_network(a), nb = train::load_checkpoint_network(b);
+  auto pa = na->named_parameters(), pb = nb->named_parameters();
+  float d = 0;
+  for (const auto& p : pa) d = std::max(d, (p.value() - pb[p.key()]).abs().max().item<float>());
+  return d;
+}
+}  // namespace
+
+TEST(TrainConfig, ErrorsNameTheField) {
+  auto expect_error = [](io::Json j, const std::string& field) {
+    try {
+      parse(j);
+      FAIL() << "accepted " << j.dump();
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("test.json"), std::string::npos) << e.what();
+    }
+  };
+  io::Json j = tiny_config("x");
+  j["stage"] = "v2";
+  expect_error(j, "stage");
+  j = tiny_config("x");
+  j["window_frames"] = 31;
+  expect_error(j, "window_frames");
+  j = tiny_config("x");
+  j["batch_sise"] = 4;
+  expect_error(j, "batch_sise");
+  j = tiny_config("x", "v3");
+  expect_error(j, "init_from");
+  j = tiny_config("x");
+  j["backbone"] = {{"mode", "thaw"}};
+  expect_error(j, "backbone.mode");
+}
+
+TEST(Curriculum, DefaultScheduleIs5050ThenRampThen2080) {
+  auto c = train::Curriculum::load((fs::path(EMOSYNC_SOURCE_DIR) / "data/train/curriculum.json").string());
+  EXPECT_FLOAT_EQ(c.real_fraction(1), 0.5f);
+  EXPECT_FLOAT_EQ(c.real_fraction(20), 0.5f);
+  EXPECT_GT(c.real_fraction(30), 0.2f);
+  EXPECT_LT(c.real_fraction(30), 0.5f);
+  EXPECT_FLOAT_EQ(c.real_fraction(41), 0.2f);
+  EXPECT_FLOAT_EQ(c.real_fraction(100), 0.2f);
+  const auto data = train::Dataset::load({(toy_root() / "data").string()});
+  std::mt19937_64 rng(1);
+  auto items = data.epoch_items(100, 0.2f, rng);
+  int real = 0;
+  for (auto i : items) real += data.items()[i].real;
+  EXPECT_EQ(real, 20);
+}
+
+TEST(Dataset, RejectsMismatchedTriplesNamingTheFile) {
+  fs::path d = scratch("bad");
+  train::write_toy_dataset(d.string(), 1, 1.0, 1);
+  std::vector<float> c(5 * 19);
+  io::write_npy((d / "item0000/cond.npy").string(), c.data(), {5, 19});
+  try {
+    train::Dataset::load({d.string()});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cond.npy"), std::string::npos) << e.what();
+  }
+}
+
+// The libtorch network and the Eigen runtime compute the same function.
+TEST(Parity, EigenRuntimeMatchesLibtorch) {
+  torch::set_num_threads(1);
+  for (auto arch : {model::Architecture::base_default(), model::Architecture::v3_default()}) {
+    torch::manual_seed(3);
+    train::FilmNet net(arch);
+    const int64_t tf = 437, t = static_cast<int64_t>(model::output_frames_for(tf));
+    torch::Tensor feats = torch::randn({1, tf, arch.n_mels});
+    torch::Tensor cond = torch::zeros({1, t, 19});
+    for (int64_t k = 0; k < t; ++k) {
+      cond[0][k][(k / 20) % 16] = 1.0f;
+      cond[0][k][16] = std::sin(0.1f * k);
+      cond[0][k][17] = 0.3f;
+    }
+    torch::Tensor ref;
+    {
+      torch::NoGradGuard g;
+      ref = net->forward(feats, cond).contiguous();
+    }
+    runtime::Model m(train::to_model_file(net, "test", "test"));
+    auto y = m.forward(feats.contiguous().data_ptr<float>(), tf, cond.contiguous().data_ptr<float>(), t);
+    float d = 0;
+    for (int64_t i = 0; i < t * 52; ++i) d = std::max(d, std::abs(y[i] - ref.data_ptr<float>()[i]));
+    EXPECT_LE(d, 1e-4f);
+    std::printf("parity (%s, %zu parameters): max abs diff %.2e\n", arch.cond_dim() == 5 ? "base" : "v3",
+                arch.parameter_count(), d);
+  }
+}
+
+TEST(Train, LossFallsAndExportRunsInTheRuntime) {
+  fs::path out = scratch("learn");
+  io::Json j = tiny_config(out.string());
+  j["epochs"] = 6;
+  auto s = train::run_training(parse(j));
+  EXPECT_EQ(s.epochs_done, 6);
+  std::ifstream in(train::metrics_path(parse(j)));
+  std::vector<io::Json> rows;
+  for (std::string line; std::getline(in, line);) rows.push_back(io::Json::parse(line));
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_LT(rows.back()["supervised_loss"].get<double>(), rows.front()["supervised_loss"].get<double>());
+  EXPECT_GT(rows.front()["anchor_loss"].get<double>(), 0.0);
+  train::plot_metrics(train::metrics_path(parse(j)), (out / "curves.svg").string());
+  EXPECT_NE(io::read_file((out / "curves.svg").string()).find("<polyline"), std::string::npos);
+  // Export, then the runtime reproduces the checkpoint's network.
+  const std::string model_path = (out / "model.safetensors").string();
+  train::export_checkpoint(s.checkpoint, model_path);
+  runtime::Model m = runtime::Model::load(model_path);
+  auto net = train::load_checkpoint_network(s.checkpoint);
+  const auto& item = train::Dataset::load_item((toy_root() / "data/item0000").string());
+  torch::NoGradGuard g;
+  auto ref = net->forward(torch::from_blob(const_cast<float*>(item.features.data()),
+                                           {1, static_cast<int64_t>(item.feature_frames), 80}),
+                          torch::from_blob(const_cast<float*>(item.cond.data()), {1, static_cast<int64_t>(item.frames), 19}))
+                 .contiguous();
+  auto y = m.forward(item.features.data(), item.feature_frames, item.cond.data(), item.frames);
+  float d = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) d = std::max(d, std::abs(y[i] - ref.data_ptr<float>()[i]));
+  EXPECT_LE(d, 1e-4f);
+}
+
+TEST(Train, StoppedAndResumedRunEqualsUninterruptedRun) {
+  fs::path a = scratch("straight"), b = scratch("resumed");
+  train::run_training(parse(tiny_config(a.string())));
+  io::Json jb = tiny_config(b.string());
+  jb["stop_after_epoch"] = 2;
+  EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 2);
+  jb["stop_after_epoch"] = 0;
+  EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 4);
+  const float d = max_weight_diff((a / "checkpoint.pt").string(), (b / "checkpoint.pt").string());
+  std::printf("resume parity: max abs weight diff %.2e\n", d);
+  EXPECT_EQ(d, 0.0f);
+  EXPECT_EQ(io::read_file(train::metrics_path(parse(jb))).find("\"epoch\":3") != std::string::npos, true);
+}
+
+TEST(Train, V3StartsFromBaseAndFrozenBackboneStaysPut) {
+  fs::path base = scratch("base"), v3 = scratch("v3");
+  io::Json jb = tiny_config(base.string());
+  jb["epochs"] = 2;
+  train::run_training(parse(jb));
+  io::Json jv = tiny_config(v3.string(), "v3");
+  jv["init_from"] = (base / "checkpoint.pt").string();
+  jv["epochs"] = 2;
+  jv["backbone"] = {{"mode", "freeze"}, {"epochs", 2}};
+  train::run_training(parse(jv));
+  auto nb = train::load_checkpoint_network((base / "checkpoint.pt").string());
+  std::string stage;
+  auto nv = train::load_checkpoint_network((v3 / "checkpoint.pt").string(), &stage);
+  EXPECT_EQ(stage, "v3");
+  EXPECT_EQ(nv->arch().cond_dim(), 19);
+  auto pb = nb->named_parameters();
+  for (const auto& p : nv->named_parameters()) {
+    if (train::is_conditioning_parameter(p.key())) continue;
+    EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+  }
+  // The FiLM projections moved (they are trained), though they started from the base.
+  EXPECT_FALSE(torch::equal(nv->named_parameters()["block_film.0.weight"], pb["block_film.0.weight"]));
+}
+
+// Run by the DDP test in child processes (RANK, WORLD_SIZE set); skipped otherwise.
+TEST(DdpWorker, Train) {
+  const char* cfg = std::getenv("EMOSYNC_DDP_TEST_CONFIG");
+  if (!cfg) GTEST_SKIP() << "only run by Ddp.TwoProcessesMatchOneWithTheCombinedBatch";
+  train::run_training(train::TrainConfig::load(cfg), train::DistributedEnv::from_env());
+}
+
+TEST(Ddp, TwoProcessesMatchOneWithTheCombinedBatch) {
+  fs::path one = scratch("ddp1"), two = scratch("ddp2");
+  io::Json j = tiny_config(one.string(), "base");
+  j["epochs"] = 2;
+  train::run_training(parse(j));
+  j["out_dir"] = two.string();
+  const std::string cfg = (two / "cfg.json").string();
+  io::write_file_atomic(cfg, j.dump());
+  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  const int port = 20000 + static_cast<int>(getpid() % 20000);
+  auto run_rank = [&](int rank, int* rc) {
+    std::string cmd = "OMP_WAIT_POLICY=PASSIVE MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+                      " WORLD_SIZE=2 RANK=" + std::to_string(rank) + " EMOSYNC_DDP_TEST_CONFIG='" + cfg + "' '" + exe +
+                      "' --gtest_filter=DdpWorker.Train > '" + (two / ("rank" + std::to_string(rank) + ".log")).string() +
+                      "' 2>&1";
+    *rc = std::system(cmd.c_str());
+  };
+  int rc0 = -1, rc1 = -1;
+  std::thread t0(run_rank, 0, &rc0), t1(run_rank, 1, &rc1);
+  t0.join();
+  t1.join();
+  ASSERT_EQ(rc0, 0) << io::read_file((two / "rank0.log").string());
+  ASSERT_EQ(rc1, 0) << io::read_file((two / "rank1.log").string());
+  const float d = max_weight_diff((one / "checkpoint.pt").string(), (two / "checkpoint.pt").string());
+  std::printf("DDP parity (2 processes vs 1 with the combined batch): max abs weight diff %.2e\n", d);
+  EXPECT_LE(d, 1e-5f);
+}
