@@ -37,7 +37,8 @@ before(async () => {
     server.on('exit', (code) => reject(new Error(`emosync serve exited with ${code}`)));
   });
   vocab = await (await fetch(`${base}/api/vocab`)).json();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'emosync-chromium-'))}`] });
+  // launch() gives chromium a fresh, empty profile directory of its own each time.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
 after(async () => {
@@ -153,6 +154,8 @@ test('the compiler reference and the VAD pad drive the second face', async (t) =
   await page.evaluate(() => window.emosyncEditor.select('joy', 'L5'));
   await page.waitForFunction(() => Array.isArray(window.emosyncEditor.compilerValues()));
   assert.notEqual(await page.locator('#s-mouthSmileLeft ~ .ref').textContent(), '–');
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(SHOTS, 'editor.png') });
   const face = page.locator('#face-compiler svg');
   const pad = page.locator('#vadpad');
   const box = await pad.boundingBox();
@@ -165,7 +168,7 @@ test('the compiler reference and the VAD pad drive the second face', async (t) =
   await page.waitForTimeout(200);
   const lo = await face.screenshot();
   assert.ok(await pixelDiff(page, hi, lo) > 200, 'moving across the VAD pad changes the compiled face');
-  await page.screenshot({ path: join(SHOTS, 'editor.png') });
+  await page.screenshot({ path: join(SHOTS, 'editor-vad.png') });
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -267,6 +270,7 @@ test('a .glb with ARKit morph targets loads and its missing names are reported',
   await page.evaluate(() => { const v = new Array(52).fill(0); v[17] = 0.75; window.emosync.player.glb.set(v); });
   const infl = await page.evaluate(() => window.emosync.player.glb.bindings.find((b) => b.channel === 17).mesh.morphTargetInfluences);
   assert.equal(infl[0], 0.75);
+  await page.screenshot({ path: join(SHOTS, 'viewer-glb.png') });
   assert.deepEqual(errors.filter((e) => !/WebGL|GPU/i.test(e)), []);
   await context.close();
 });
