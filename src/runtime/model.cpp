@@ -98,11 +98,19 @@ void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, float*
 std::vector<float> Model::forward(const float* features, std::size_t feature_frames, const float* cond,
                                   std::size_t frames) const {
   if (feature_frames == 0) throw Error("model forward: no feature frames");
+  // Blocks of 256 feature frames keep each layer's working set in cache.
+  constexpr std::size_t kBlock = 256;
+  const std::size_t mels = static_cast<std::size_t>(arch_.n_mels), outs = static_cast<std::size_t>(arch_.n_outputs);
   Stream s(*this);
-  s.push(features, feature_frames);
+  std::vector<float> out(frames * outs);
+  for (std::size_t i = 0; i < feature_frames; i += kBlock) {
+    s.push(features + i * mels, std::min(kBlock, feature_frames - i));
+    const std::size_t k = s.frames_out();
+    s.pull(cond + k * emotion::kConditioningDim, std::min(s.available(), frames - k), out.data() + k * outs);
+  }
   s.finish();
-  std::vector<float> out(frames * static_cast<std::size_t>(arch_.n_outputs));
-  s.pull_impl(cond, frames, out.data(), true);
+  const std::size_t k = s.frames_out();
+  s.pull_impl(cond + k * emotion::kConditioningDim, frames - k, out.data() + k * outs, true);
   return out;
 }
 
