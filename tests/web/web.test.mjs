@@ -22,20 +22,26 @@ const work = mkdtempSync(join(tmpdir(), 'emosync-web-'));
 
 let server, base, browser, vocab;
 
-before(async () => {
-  assert.ok(BIN, 'EMOSYNC_BIN must name the emosync binary (ctest sets it)');
-  mkdirSync(SHOTS, { recursive: true });
-  server = spawn(BIN, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise((resolve, reject) => {
+// Starts `emosync serve --port 0 ...args` and reads the URL it prints.
+async function startServer(args) {
+  const proc = spawn(BIN, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`emosync serve printed no URL: ${out}`)), 15000);
-    server.stdout.on('data', (d) => {
+    proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
       if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
     });
-    server.on('exit', (code) => reject(new Error(`emosync serve exited with ${code}`)));
+    proc.on('exit', (code) => reject(new Error(`emosync serve exited with ${code}`)));
   });
+  return { proc, url };
+}
+
+before(async () => {
+  assert.ok(BIN, 'EMOSYNC_BIN must name the emosync binary (ctest sets it)');
+  mkdirSync(SHOTS, { recursive: true });
+  ({ proc: server, url: base } = await startServer([]));
   vocab = await (await fetch(`${base}/api/vocab`)).json();
   // launch() gives chromium a fresh, empty profile directory of its own each time.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -47,13 +53,13 @@ after(async () => {
 });
 
 // A page that records console errors and uncaught exceptions.
-async function open(path, { acceptDownloads = false } = {}) {
+async function open(path, { acceptDownloads = false, origin = null } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base + path);
+  await page.goto((origin || base) + path);
   await page.waitForSelector('body[data-ready]', { timeout: 20000 });
   return { page, errors, context };
 }
@@ -273,4 +279,28 @@ test('a .glb with ARKit morph targets loads and its missing names are reported',
   await page.screenshot({ path: join(SHOTS, 'viewer-glb.png') });
   assert.deepEqual(errors.filter((e) => !/WebGL|GPU/i.test(e)), []);
   await context.close();
+});
+
+test('with --allow-write the editor saves presets back to the server', async () => {
+  const file = join(work, 'served-presets.json');
+  writeFileSync(file, await (await fetch(`${base}/api/presets`)).text());
+  const w = await startServer(['--presets', file, '--allow-write']);
+  try {
+    const { page, errors, context } = await open('/editor.html', { origin: w.url });
+    assert.equal(await page.locator('#save-server').isVisible(), true);
+    await page.evaluate(() => window.emosyncEditor.select('fear', 'L1'));
+    await page.locator('#s-eyeWideLeft').fill('0.654');
+    await page.click('#save-server');
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('saved'));
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(saved.presets.find((p) => p.emotion === 'fear' && p.level === 'L1').weights.eyeWideLeft, 0.654);
+    assert.deepEqual(errors, []);
+    await context.close();
+    // The read-only server hides the button.
+    const ro = await open('/editor.html');
+    assert.equal(await ro.page.locator('#save-server').isVisible(), false);
+    await ro.context.close();
+  } finally {
+    w.proc.kill('SIGTERM');
+  }
 });
