@@ -41,8 +41,10 @@ function(emosync_test name)
     EMOSYNC_SOURCE_DIR="${EMOSYNC_ROOT}"
     EMOSYNC_BINARY_DIR="${CMAKE_BINARY_DIR}")
   emosync_warnings(test_${name})
+  # Escape the list so every label survives gtest_discover_tests' argument splitting.
+  string(REPLACE ";" "\\;" labels "${name};${A_LABELS}")
   gtest_discover_tests(test_${name}
-    PROPERTIES LABELS "${name};${A_LABELS}"
+    PROPERTIES LABELS "${labels}"
     ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE"
     DISCOVERY_TIMEOUT 60)
 endfunction()
