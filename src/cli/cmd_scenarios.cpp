@@ -1,5 +1,8 @@
 // emosync scenarios validate|show: check scenario JSONL files (docs/scenarios.md).
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "cli/command.h"
@@ -53,6 +56,59 @@ void setup(CLI::App& app) {
     std::printf("%s: %zu scenarios, %zu turns (rows read %zu, ambiguous %zu, unspeakable %zu)\n", out->c_str(),
                 b.scenarios.size(), turns, b.rows_read, b.rows_ambiguous, b.rows_unspeakable);
     for (const auto& [k, v] : b.turns_per_class) std::printf("  %-14s %zu\n", k.c_str(), v);
+  });
+
+  // Recorded speech (the seed mixes in real clips, MEAD): one single-turn scenario
+  // per clip that has an alignment, with the emotion the recording carries.
+  struct ImportOptions {
+    std::string dir, out, emotion = "neutral";
+    float intensity = 0;
+    std::size_t holdout = 0;
+  };
+  auto imp = std::make_shared<ImportOptions>();
+  CLI::App* rec = app.add_subcommand(
+      "import-recorded", "Scenarios from recorded clips with alignments (DIR/wav/ID.wav, DIR/phones/ID.tsv)");
+  rec->add_option("--dir", imp->dir, "folder with wav/, phones/, optional words/ and metadata.csv (LJ Speech layout)")
+      ->required();
+  rec->add_option("-o,--output", imp->out, "scenario JSONL to write")->required();
+  rec->add_option("--emotion", imp->emotion, "emotion the recordings carry");
+  rec->add_option("--intensity", imp->intensity, "its intensity 0-100");
+  rec->add_option("--holdout", imp->holdout, "leave out the last N clips (sorted by id), e.g. for validation");
+  rec->callback([imp] {
+    namespace fs = std::filesystem;
+    std::size_t cls = emotion::parse(imp->emotion);
+    std::map<std::string, std::string> texts;
+    std::ifstream meta(fs::path(imp->dir) / "metadata.csv");
+    for (std::string line; std::getline(meta, line);) {
+      auto a = line.find('|'), b = line.rfind('|');
+      if (a != std::string::npos) texts[line.substr(0, a)] = line.substr(b + 1);
+    }
+    std::vector<std::string> ids;
+    for (const auto& e : fs::directory_iterator(fs::path(imp->dir) / "phones"))
+      if (e.path().extension() == ".tsv" && fs::exists(fs::path(imp->dir) / "wav" / (e.path().stem().string() + ".wav")))
+        ids.push_back(e.path().stem().string());
+    std::sort(ids.begin(), ids.end());
+    if (imp->holdout >= ids.size()) throw Error(imp->dir + ": --holdout leaves no clips");
+    ids.resize(ids.size() - imp->holdout);
+    fs::path out_dir = fs::absolute(imp->out).parent_path();
+    auto rel = [&](const fs::path& p) { return fs::relative(fs::absolute(p), out_dir).string(); };
+    std::string text;
+    for (const auto& id : ids) {
+      scenarios::Scenario s;
+      s.id = "rec-" + id;
+      scenarios::Turn t;
+      t.text = texts.count(id) ? texts[id] : id;
+      t.emotion = cls;
+      t.intensity = imp->intensity;
+      t.audio = rel(fs::path(imp->dir) / "wav" / (id + ".wav"));
+      t.alignment = rel(fs::path(imp->dir) / "phones" / (id + ".tsv"));
+      fs::path words = fs::path(imp->dir) / "words" / (id + ".tsv");
+      if (fs::exists(words)) t.words = rel(words);
+      s.turns.push_back(t);
+      text += scenarios::to_json_line(s) + "\n";
+    }
+    io::write_file_atomic(imp->out, text);
+    std::printf("%s: %zu recorded clips (%zu held out)\n", imp->out.c_str(), ids.size(), imp->holdout);
   });
 }
 
