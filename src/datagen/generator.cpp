@@ -151,7 +151,10 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
     std::size_t best = std::max_element(c, c + emotion::kCount) - c;
     ++per_class[std::string(emotion::names()[best])];
   }
+  std::string dominant = per_class.empty() ? "neutral" : std::max_element(per_class.begin(), per_class.end(),
+      [](const auto& a, const auto& b) { return a.second < b.second; })->first;
   item.meta = {{"id", s.id},
+               {"emotion", dominant},
                {"source", any_real && any_synth ? "mixed" : any_real ? "real" : "synthetic"},
                {"duration_s", duration},
                {"fps", fps},

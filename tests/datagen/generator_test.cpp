@@ -29,6 +29,9 @@ TEST(Generator, ItemShapesAndClocksAgree) {
   EXPECT_EQ(it.features.cols(), features::kMelBands);
   EXPECT_EQ(it.features.rows(), features::num_frames(static_cast<std::size_t>(std::lround(dur * 16000))));
   for (float v : it.targets.data) ASSERT_TRUE(v >= 0.f && v <= 1.f);
+  // The training reader keys its class balance on the dominant emotion.
+  std::string dominant = it.meta.at("emotion");
+  EXPECT_TRUE(dominant == "joy" || dominant == "sadness") << dominant;
 }
 
 TEST(Generator, EmotionFollowsTheTurnsWithASmoothCrossfade) {
