@@ -30,11 +30,16 @@ function(emosync_library name)
   set_property(GLOBAL APPEND PROPERTY EMOSYNC_LIBRARIES emosync_${name})
 endfunction()
 
-# emosync_test(<name> SOURCES ... DEPS ... [LABELS ...])
+# emosync_test(<name> SOURCES ... DEPS ... [LABELS ...] [FILTER gtest-filter])
 # One gtest executable registered with ctest; every test carries the label of its
 # module plus any extra LABELS (e.g. shared_data for tests that read ../shared/data).
 function(emosync_test name)
-  cmake_parse_arguments(A "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "" "FILTER" "SOURCES;DEPS;LABELS" ${ARGN})
+  set(filter_args)
+  if(A_FILTER)
+    # Entry points that only child processes run are kept out of ctest's list.
+    set(filter_args TEST_FILTER "${A_FILTER}")
+  endif()
   add_executable(test_${name} ${A_SOURCES})
   target_link_libraries(test_${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(test_${name} PRIVATE
@@ -43,7 +48,7 @@ function(emosync_test name)
   emosync_warnings(test_${name})
   # Escape the list so every label survives gtest_discover_tests' argument splitting.
   string(REPLACE ";" "\\;" labels "${name};${A_LABELS}")
-  gtest_discover_tests(test_${name}
+  gtest_discover_tests(test_${name} ${filter_args}
     PROPERTIES LABELS "${labels}"
     ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE"
     DISCOVERY_TIMEOUT 60)
