@@ -6,6 +6,7 @@
 
 #include "arkit/blendshapes.h"
 #include "cli/command.h"
+#include "cli/tagged_input.h"
 #include "compiler/compiler.h"
 #include "emotion/classes.h"
 #include "emotion/conditioning.h"
@@ -17,44 +18,27 @@ namespace {
 using namespace emosync;
 
 void setup(CLI::App& app) {
-  auto text = std::make_shared<std::string>();
-  auto words = std::make_shared<std::string>();
-  auto duration = std::make_shared<double>(0.0);
+  auto in = cli::TaggedTextInput::add_to(app);
   auto out = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>();
-  auto opt = std::make_shared<timeline::TimelineOptions>();
-  app.add_option("text", *text, "tagged text, e.g. \"[happy:80] I got the job! [sad:40] But I have to move.\"")
-      ->required();
-  app.add_option("--words", *words, "word timings, lines 'start_s end_s word' (TTS events or an alignment)");
-  app.add_option("--duration", *duration,
-                 "clip length in seconds (default: the last word's end, or a speaking-rate estimate)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--fps", opt->fps, "frames per second")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--crossfade", opt->crossfade_s, "crossfade half-width in seconds at each boundary")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
   app.add_option("-o,--output", *out, "animation file: .json {fps, names, frames}, .csv or .npy")->required();
   app.add_option("--format", *format, "json, csv or npy (default: from the output's extension)");
   app.callback([=] {
-    auto segs = timeline::parse_tagged(*text);
-    std::vector<timeline::WordTiming> w;
-    if (!words->empty()) w = timeline::read_words_tsv(*words);
     exporter::Format f = format->empty() ? exporter::format_of_path(*out) : exporter::parse_format(*format);
-    std::vector<float> cond = timeline::conditioning(segs, w, *duration, *opt);
+    cli::TaggedTimeline t = in->build();
     exporter::Animation a;
-    a.fps = opt->fps;
-    a.frames = cond.size() / emotion::kConditioningDim;
+    a.fps = in->options.fps;
+    a.frames = t.frames;
     a.data.resize(a.frames * arkit::kCount);
-    const compiler::Compiler& comp = compiler::Compiler::standard();
-    comp.compile_batch(cond.data(), a.frames, a.data.data());
+    compiler::Compiler::standard().compile_batch(t.conditioning.data(), a.frames, a.data.data());
     exporter::write_animation(*out, a, f);
 
     // A short human summary: where each emotion sits and what it does to the face.
-    timeline::Placement p = timeline::place(segs, w, *duration);
+    const timeline::Placement& p = t.placement;
     std::printf("%s: %zu frames x 52 ARKit channels at %g fps (%.2f s)\n", out->c_str(), a.frames, a.fps,
                 p.duration_s);
     for (std::size_t i = 0; i < p.segment.size(); ++i) {
-      const auto& s = segs[p.segment[i]];
+      const auto& s = t.segments[p.segment[i]];
       std::size_t mid = std::min(a.frames - 1, static_cast<std::size_t>(0.5 * (p.start[i] + p.end[i]) * a.fps));
       const float* y = a.data.data() + mid * arkit::kCount;
       std::vector<std::size_t> idx(arkit::kCount);
