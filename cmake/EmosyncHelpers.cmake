@@ -42,6 +42,7 @@ function(emosync_test name)
   endif()
   add_executable(test_${name} ${A_SOURCES})
   target_link_libraries(test_${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main)
+  target_include_directories(test_${name} PRIVATE ${EMOSYNC_ROOT}/tests)
   target_compile_definitions(test_${name} PRIVATE
     EMOSYNC_SOURCE_DIR="${EMOSYNC_ROOT}"
     EMOSYNC_BINARY_DIR="${CMAKE_BINARY_DIR}")

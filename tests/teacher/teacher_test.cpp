@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <random>
 
+#include "support/test_support.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "teacher/speech_check.h"
@@ -14,18 +15,10 @@ using namespace emosync;
 using teacher::Animation;
 using teacher::PhoneTimeline;
 
+using emosync::test_support::error_of;
+
 namespace {
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(EMOSYNC_BINARY_DIR) / "test_tmp" / "teacher" / name).string();
-}
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+std::string temp_path(const std::string& name) { return test_support::temp_path("teacher", name); }
 
 // ARPAbet timeline from (label, duration) pairs.
 PhoneTimeline timeline(std::initializer_list<std::pair<const char*, double>> phones) {

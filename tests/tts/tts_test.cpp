@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "support/test_support.h"
 #include "audio/audio.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
@@ -10,18 +11,10 @@
 
 using namespace emosync;
 
+using emosync::test_support::error_of;
+
 namespace {
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(EMOSYNC_BINARY_DIR) / "test_tmp" / "tts" / name).string();
-}
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+std::string temp_path(const std::string& name) { return test_support::temp_path("tts", name); }
 
 void expect_consistent(const tts::TtsResult& r, const std::string& text) {
   ASSERT_FALSE(r.audio.samples.empty());

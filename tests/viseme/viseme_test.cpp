@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "support/test_support.h"
 #include "arkit/channel_split.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
@@ -11,15 +12,9 @@ using namespace emosync;
 using viseme::PhoneSet;
 using viseme::Viseme;
 
+using emosync::test_support::error_of;
+
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 std::string temp_file(const std::string& name, const std::string& body) {
   auto p = (std::filesystem::path(EMOSYNC_BINARY_DIR) / "test_tmp" / name).string();
   io::write_file_atomic(p, body);
