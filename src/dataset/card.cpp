@@ -7,6 +7,7 @@
 #include "arkit/channel_split.h"
 #include "dataset/shard_store.h"
 #include "emotion/classes.h"
+#include "io/npy.h"
 
 namespace emosync::dataset {
 
@@ -30,16 +31,17 @@ io::Json make_card(const std::string& root) {
           class_frames[it.key()] += it.value().get<double>();
           class_items[it.key()] += 1;
         }
-      Item item = load_item(sd, e.id());
-      for (std::size_t t = 0; t < item.targets.rows(); ++t)
+      // Only the targets feed the statistics: the features are most of the bytes.
+      io::NpyArray targets = io::read_npy(sd + "/items/" + e.id() + "/targets.npy");
+      for (std::size_t t = 0; t < targets.rows(); ++t)
         for (std::size_t c = 0; c < arkit::kCount; ++c) {
-          float v = item.targets.data[t * arkit::kCount + c];
+          float v = targets.data[t * arkit::kCount + c];
           sum[c] += v;
           sum2[c] += double(v) * v;
           lo[c] = std::min(lo[c], v);
           hi[c] = std::max(hi[c], v);
         }
-      frames += item.targets.rows();
+      frames += targets.rows();
     }
   }
   io::Json card;
