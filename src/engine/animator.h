@@ -1,0 +1,107 @@
+#pragma once
+// engine::Animator: speech (+ emotion) -> 52 ARKit blendshapes at 30 fps, the runtime
+// pipeline behind the C API and the `say` / `animate` commands:
+//
+//   PCM at any rate 8..48 kHz -> 16 kHz (StreamResampler, windowed sinc) -> loudness
+//   normalisation (LoudnessNormalizer) -> log-mel (features::StreamingLogMel) -> model
+//   (runtime::Stream, with per-frame 19-dim conditioning) -> post (post::PostProcessor)
+//
+// Clock: frame j stands for the instant j / 30 s of the input. A clip of n samples at
+// `rate` gives ceil(n * 30 / rate) frames (features::frames_for_samples; exact integer
+// arithmetic, so 10 minutes at 44.1 kHz give 18000 frames, no drift). The tail is padded
+// with silence so the last frames exist.
+//
+// Offline `process` and streaming push/finish/pull run the same causal stages, so they
+// give the same frames (to float rounding of the model's block products, < 1e-5) for any
+// chunking.
+//
+// Streaming latency: a frame at instant t is ready once the input reaches
+//   t + 25 ms (log-mel window) + 40 ms (model look-ahead: 3 encoder frames + 1 for 30 fps
+//   resampling) + the resampler's half filter (0 at 16 kHz, 2.2 ms from 48 kHz, 4.4 ms
+//   from 8 kHz)
+// i.e. about 65-70 ms, plus the chunk the caller pushes (10 ms chunks: <= 80 ms).
+// algorithmic_latency_ms() gives the figure; tests/engine measures it.
+//
+// Emotion: a constant conditioning, a class name + intensity, or a tagged-text timeline
+// (word timings, or words spread over the detected speech offline / at the speaking rate
+// from the start of the stream when streaming, where the speech to come is unknown).
+// Setting it affects frames not yet computed.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emotion/conditioning.h"
+#include "engine/loudness.h"
+#include "post/post.h"
+#include "runtime/model.h"
+#include "timeline/timeline.h"
+
+namespace emosync::engine {
+
+constexpr int kFps = 30;
+constexpr int kMinSampleRate = 8000, kMaxSampleRate = 48000;
+
+struct Options {
+  post::Options post;               // blinks, fades, smoothing, seed
+  bool normalize_loudness = true;
+  LoudnessOptions loudness;
+};
+
+class Animator {
+ public:
+  explicit Animator(std::shared_ptr<const runtime::Model> model, const Options& options = {});
+  explicit Animator(runtime::Model model, const Options& options = {});
+  ~Animator();
+  Animator(const Animator&) = delete;
+  Animator& operator=(const Animator&) = delete;
+
+  const runtime::Model& model() const { return *model_; }
+  const Options& options() const { return options_; }
+
+  // Emotion (default: neutral).
+  void set_conditioning(const emotion::Conditioning& cond);
+  void set_emotion(const std::string& name, float intensity);  // Error on an unknown name / bad intensity
+  // words: timings of the spoken words; none: estimated (see above). Error with line/column.
+  void set_timeline(const std::string& tagged_text, const std::vector<timeline::WordTiming>& words = {});
+
+  // Whole buffer: mono PCM at sample_rate -> [frames, 52] row-major. Independent of the
+  // stream below (neither disturbs the other).
+  std::vector<float> process(const float* pcm, std::size_t n, int sample_rate);
+
+  // Streaming. One sample rate per stream; Error on a rate change or a push after finish.
+  void push(const float* pcm, std::size_t n, int sample_rate);
+  void finish();
+  std::size_t ready() const;
+  std::size_t pull(float* out, std::size_t max_frames);  // [count, 52]; returns count
+  // Face to neutral rest within fade_ms from the next frame pulled (post::PostProcessor).
+  void interrupt(double fade_ms);
+  void reset();  // a new stream; the emotion setting is kept
+  bool finished() const;
+  std::size_t frames_pulled() const;
+
+  // Input time a frame waits for before it can be computed (see above), without the chunk.
+  double algorithmic_latency_ms(int sample_rate) const;
+
+  struct Pipeline;  // one stream's state (animator.cpp)
+
+ private:
+  std::shared_ptr<const runtime::Model> model_;
+  Options options_;
+  // Emotion source: a constant row, or per-frame rows (frames past the end use the last).
+  struct Emotion {
+    std::vector<float> rows = std::vector<float>(emotion::kConditioningDim, 0.0f);
+    std::vector<timeline::Segment> segments;  // a timeline without word timings
+    bool estimate_words = false;
+  };
+  std::shared_ptr<const Emotion> emotion_;
+  std::unique_ptr<Pipeline> stream_;
+};
+
+// Words of a tagged text spread over the speech found in 16 kHz audio (10 ms blocks above
+// active_db), in proportion to their length; empty when there is no speech.
+std::vector<timeline::WordTiming> estimate_word_timings(const std::vector<std::string>& words,
+                                                        const std::vector<float>& audio_16k, double active_db);
+
+}  // namespace emosync::engine
