@@ -177,7 +177,6 @@ export class LipSyncWasmWrapper {
     this._ctx = 0;         // emosync_context*
     this._scratch = 0;     // 16 bytes for out-parameters
     this._emotion = null;  // the last constant emotion set: restored after a timeline call
-    this._streaming = false;
   }
 
   // model: undefined (the model built into the module), a URL/path, or the bytes of an
@@ -205,9 +204,15 @@ export class LipSyncWasmWrapper {
     let modelBytes = null;
     if (model !== undefined && model !== null) {
       progress('model', 0);
-      modelBytes = typeof model === 'string' || model instanceof URL
-        ? await loadBytes(String(model), (p) => progress('model', p))
-        : await bytesOf(model, 'init: model');
+      if (typeof model === 'string' || model instanceof URL) {
+        try {
+          modelBytes = await loadBytes(String(model), (p) => progress('model', p));
+        } catch (e) {
+          throw new LipSyncError(`init: model ${model}: ${e.message}`, 'model');
+        }
+      } else {
+        modelBytes = await bytesOf(model, 'init: model');
+      }
       progress('model', 100);
     }
     let modelPtr = 0;
@@ -264,10 +269,10 @@ export class LipSyncWasmWrapper {
     return { blendshapes, frame_count: blendshapes.length / BLENDSHAPES, fps: FPS, mode, names: this.names };
   }
 
-  // Whole buffer at any rate 8..48 kHz (the runtime resamples).
+  // Whole buffer at any rate 8..48 kHz (the runtime resamples). Independent of a chunked
+  // stream in progress.
   _process(pcm, sampleRate, what) {
     this._need(what);
-    if (this._streaming) throw new LipSyncError(`${what}: a chunked stream is in progress (finish it with isLast or reset())`, 'state');
     const m = this._m;
     const ptr = this._put(pcm);
     try {
@@ -331,7 +336,6 @@ export class LipSyncWasmWrapper {
       } finally {
         m._free(ptr);
       }
-      this._streaming = true;
     }
     if (isLast) this._check(m._emosync_stream_finish(this._ctx), 'processAudioChunk');
     const parts = [];
@@ -369,7 +373,6 @@ export class LipSyncWasmWrapper {
   reset() {
     this._need('reset');
     this._check(this._m._emosync_reset(this._ctx), 'reset');
-    this._streaming = false;
   }
 
   // Face to rest within fadeMs of stream time (barge-in); the stream goes on.
@@ -430,25 +433,35 @@ export class LipSyncWasmWrapper {
   // the words are spread over the speech found in the audio. Afterwards the constant
   // emotion of setEmotion (neutral if none) applies again.
   async processFileWithTimeline(file, timeline) {
-    this._need('processFileWithTimeline');
+    return this._withTimeline(timeline, 'processFileWithTimeline', () => this.processFile(file));
+  }
+
+  // The same for 16 kHz samples (not in V2; what the viewer uses for text without audio).
+  async processAudioWithTimeline(pcm16k, timeline) {
+    checkPcm(pcm16k, 'processAudioWithTimeline');
+    return this._withTimeline(timeline, 'processAudioWithTimeline', () => this._process(pcm16k, MODEL_RATE, 'processAudioWithTimeline'));
+  }
+
+  async _withTimeline(timeline, what, run) {
+    this._need(what);
     let text, words = null;
     if (typeof timeline === 'string') text = timeline;
     else if (timeline && typeof timeline === 'object' && typeof timeline.text === 'string') {
       text = timeline.text;
-      if (timeline.words !== undefined) words = wordsTsv(timeline.words);
+      if (timeline.words !== undefined) words = wordsTsv(timeline.words, what);
     } else {
-      throw new LipSyncError(`processFileWithTimeline: timeline must be tagged text or {text, words}, got ${describe(timeline)}`);
+      throw new LipSyncError(`${what}: timeline must be tagged text or {text, words}, got ${describe(timeline)}`);
     }
     const m = this._m;
     const t = this._cstr(text), w = words === null ? 0 : this._cstr(words);
     try {
-      this._check(m._emosync_set_timeline(this._ctx, t, w), 'processFileWithTimeline');
+      this._check(m._emosync_set_timeline(this._ctx, t, w), what);
     } finally {
       m._free(t);
       if (w) m._free(w);
     }
     try {
-      return await this.processFile(file);
+      return await run();
     } finally {
       if (this._emotion) this._applyEmotion(...this._emotion);
       else this._applyEmotion(new Float32Array(CONDITIONING_DIM), 0);  // the runtime's default: neutral
@@ -477,10 +490,10 @@ export class LipSyncWasmWrapper {
 }
 
 // [{word, start, end}] -> the runtime's words TSV ("start<TAB>end<TAB>word" lines).
-function wordsTsv(words) {
-  if (!Array.isArray(words)) throw new LipSyncError(`processFileWithTimeline: timeline.words must be an array, got ${describe(words)}`);
+function wordsTsv(words, what) {
+  if (!Array.isArray(words)) throw new LipSyncError(`${what}: timeline.words must be an array, got ${describe(words)}`);
   return words.map((w, i) => {
-    const where = `processFileWithTimeline: timeline.words[${i}]`;
+    const where = `${what}: timeline.words[${i}]`;
     if (!w || typeof w.word !== 'string' || /[\t\n\r]/.test(w.word) || !w.word)
       throw new LipSyncError(`${where}.word: must be a non-empty string without tabs or newlines`);
     for (const k of ['start', 'end'])

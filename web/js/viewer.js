@@ -191,7 +191,9 @@ async function generate() {
   }
 }
 
-async function loadWav(file) {
+// Sets the audio the face plays in sync with; with `generate` and text in the box the
+// server's expression for it follows (the Live panel computes its own: generate false).
+export async function loadWav(file, { generate: withExpression = true } = {}) {
   audio.src = URL.createObjectURL(file);
   await new Promise((resolve, reject) => {
     audio.onloadedmetadata = resolve;
@@ -199,7 +201,7 @@ async function loadWav(file) {
   });
   player.hasAudio = true;
   status(`${file.name}: ${audio.duration.toFixed(2)} s of audio`);
-  if ($('text').value.trim()) await generate();
+  if (withExpression && $('text').value.trim()) await generate();
 }
 
 async function loadGlb(file) {
