@@ -58,11 +58,18 @@ struct Animator::Pipeline {
   }
 
   // Back end: 16 kHz normalised samples -> features -> model -> post.
+  // Long inputs go through in blocks of 256 feature frames: the model's buffers then stay
+  // small and in cache (a whole minute at once is ~3x slower), and chunking does not
+  // change the frames.
   void back(const float* x, std::size_t n) {
-    post.push_audio(x, n);
-    mel.push(x, n);
-    samples_16k += n;
-    run_model();
+    constexpr std::size_t kBlock = 256 * features::kHopLength;
+    for (std::size_t i = 0; i < n; i += kBlock) {
+      const std::size_t m = std::min(kBlock, n - i);
+      post.push_audio(x + i, m);
+      mel.push(x + i, m);
+      samples_16k += m;
+      run_model();
+    }
   }
   void run_model() {
     feats.clear();

@@ -1,7 +1,8 @@
 #pragma once
-// Streaming form of features::resample_sinc (the same windowed-sinc filter and the same
-// arithmetic, so the output equals resample_sinc on the concatenated input bit for bit,
-// whatever the chunking; tests/engine checks it). Output sample n sits at input time
+// Streaming form of features::resample_sinc: the same windowed-sinc filter. The output is
+// bit-identical whatever the chunking (offline and streaming runs of the engine share
+// it), and equals resample_sinc to float rounding (sums are split into 8 partial sums
+// for speed; tests/engine allows 1e-6). Output sample n sits at input time
 // n * from / to; samples past the end count as zero, and finish() ends the output at
 // round(n_in * to / from) samples, like resample_sinc.
 //
