@@ -1,0 +1,331 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+#include "arkit/channel_split.h"
+#include "engine/animator.h"
+#include "engine/loudness.h"
+#include "engine/stream_resampler.h"
+#include "features/clock.h"
+#include "features/resample.h"
+#include "model/model_file.h"
+#include "post/blinks.h"
+#include "support/test_support.h"
+#include "tts/tts.h"
+
+using namespace emosync;
+
+namespace {
+constexpr std::size_t kCh = 52, kJawOpen = 17;
+
+// The shipped default model (models/default): real lips for the speech tests.
+std::shared_ptr<const runtime::Model> shipped_model() {
+  static auto m = std::make_shared<const runtime::Model>(
+      runtime::Model::load(std::string(EMOSYNC_SOURCE_DIR) + "/models/default/emosync-v3.safetensors"));
+  return m;
+}
+
+// Real speech from espeak-ng (22,050 Hz) with its word timings.
+const tts::TtsResult& speech() {
+  static const tts::TtsResult r = [] {
+    tts::TtsConfig c;
+    return tts::make_tts(c)->synthesize(
+        "The quick brown fox jumps over the lazy dog. Then it sleeps in the warm afternoon sun.");
+  }();
+  return r;
+}
+
+std::vector<float> with_silence(const std::vector<float>& x, int rate, double before_s, double after_s) {
+  std::vector<float> y(static_cast<std::size_t>(before_s * rate), 0.0f);
+  y.insert(y.end(), x.begin(), x.end());
+  y.resize(y.size() + static_cast<std::size_t>(after_s * rate), 0.0f);
+  return y;
+}
+
+std::vector<float> stream_all(engine::Animator& a, const std::vector<float>& pcm, int rate, std::size_t chunk) {
+  std::vector<float> out;
+  auto drain = [&] {
+    std::vector<float> buf(a.ready() * kCh);
+    a.pull(buf.data(), a.ready());
+    out.insert(out.end(), buf.begin(), buf.end());
+  };
+  for (std::size_t i = 0; i < pcm.size(); i += chunk) {
+    a.push(pcm.data() + i, std::min(chunk, pcm.size() - i), rate);
+    drain();
+  }
+  a.finish();
+  drain();
+  return out;
+}
+
+float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  float m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
+  return m;
+}
+
+double lip_mean_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  const auto& lips = arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync);
+  double s = 0;
+  const std::size_t n = std::min(a.size(), b.size()) / kCh;
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t c : lips) s += std::abs(a[j * kCh + c] - b[j * kCh + c]);
+  return s / static_cast<double>(n * lips.size());
+}
+}  // namespace
+
+TEST(StreamResampler, SameOutputInAnyChunksAndEqualToResampleSinc) {
+  std::vector<float> x(20000);
+  post::Rng rng(5);
+  for (auto& v : x) v = static_cast<float>(0.3 * rng.normal());
+  for (int rate : {8000, 11025, 22050, 44100, 48000, 44101}) {
+    const auto sinc = features::resample_sinc(x, rate, 16000);
+    std::vector<float> ref;
+    engine::StreamResampler whole(rate, 16000);
+    whole.push(x.data(), x.size(), ref);
+    whole.finish(ref);
+    ASSERT_EQ(ref.size(), sinc.size()) << rate;
+    EXPECT_LE(max_abs_diff(ref, sinc), 1e-6f) << rate;
+    for (std::size_t chunk : {1, 7, 160, 4096}) {
+      engine::StreamResampler r(rate, 16000);
+      std::vector<float> got;
+      for (std::size_t i = 0; i < x.size(); i += chunk) r.push(x.data() + i, std::min(chunk, x.size() - i), got);
+      r.finish(got);
+      ASSERT_EQ(got.size(), ref.size()) << rate << " Hz, chunk " << chunk;
+      EXPECT_EQ(got, ref) << rate << " Hz, chunk " << chunk;
+    }
+  }
+}
+
+TEST(Loudness, SameOutputInAnyChunksAndGainRemoved) {
+  const auto& s = speech();
+  const auto x16 = features::resample_sinc(s.audio.samples, s.audio.sample_rate, 16000);
+  engine::LoudnessNormalizer whole;
+  auto a = x16;
+  whole.process(a.data(), a.size());
+  engine::LoudnessNormalizer chunked;
+  auto b = x16;
+  for (std::size_t i = 0; i < b.size(); i += 333) chunked.process(b.data() + i, std::min<std::size_t>(333, b.size() - i));
+  EXPECT_EQ(a, b);
+  // 12 dB quieter input: after the first half second the outputs agree closely.
+  auto q = x16;
+  for (auto& v : q) v *= 0.25f;
+  engine::LoudnessNormalizer quiet;
+  quiet.process(q.data(), q.size());
+  double num = 0, den = 0;
+  for (std::size_t i = 8000; i < a.size(); ++i) {
+    num += (a[i] - q[i]) * (a[i] - q[i]);
+    den += a[i] * a[i];
+  }
+  EXPECT_LT(10 * std::log10(num / den), -20.0);  // residual at least 20 dB below the signal
+}
+
+TEST(Animator, AnyRateGivesFramesOnTheSameClockOverTenMinutes) {
+  // 10 minutes of silence with speech at 9:50; every rate must give round(600 * 30) frames
+  // and put the speech onset (first frame whose lips open) on the same frame.
+  const auto& s = speech();
+  const double start_s = 590.0;
+  std::ptrdiff_t onset_ref = -1;
+  for (int rate : {8000, 16000, 22050, 44100, 48000}) {
+    const auto clip = features::resample_sinc(s.audio.samples, s.audio.sample_rate, rate);
+    std::vector<float> pcm(static_cast<std::size_t>(600.0 * rate), 0.0f);
+    std::copy(clip.begin(), clip.end(), pcm.begin() + static_cast<std::ptrdiff_t>(start_s * rate));
+    engine::Options o;
+    o.post.blinks = false;
+    engine::Animator a(shipped_model(), o);
+    const auto frames = a.process(pcm.data(), pcm.size(), rate);
+    const std::size_t n = frames.size() / kCh;
+    EXPECT_EQ(n, features::frames_for_samples(pcm.size(), rate, 30)) << rate;
+    EXPECT_LE(std::abs(static_cast<double>(n) - std::round(600.0 * 30)), 1.0) << rate;
+    std::ptrdiff_t onset = -1;
+    for (std::size_t j = 0; j < n && onset < 0; ++j)
+      if (frames[j * kCh + kJawOpen] > 0) onset = static_cast<std::ptrdiff_t>(j);
+    ASSERT_GE(onset, 0) << rate;
+    EXPECT_NEAR(onset / 30.0, start_s, 0.1) << rate;
+    if (onset_ref < 0) onset_ref = onset;
+    EXPECT_LE(std::abs(onset - onset_ref), 1) << rate << " Hz: onset frame " << onset << " vs " << onset_ref;
+  }
+}
+
+TEST(Animator, StreamingEqualsOfflineForAnyChunkSize) {
+  const auto& s = speech();
+  const int rate = 44100;
+  const auto pcm = with_silence(features::resample_sinc(s.audio.samples, s.audio.sample_rate, rate), rate, 0.3, 0.5);
+  std::vector<timeline::WordTiming> words;
+  for (const auto& w : s.words) words.push_back({w.start_s + 0.3, w.end_s + 0.3, w.text});
+  for (int setting = 0; setting < 2; ++setting) {
+    engine::Options o;
+    o.post.smoothing = true;
+    engine::Animator a(shipped_model(), o);
+    if (setting == 0) a.set_emotion("joy", 80);
+    if (setting == 1)
+      a.set_timeline("[happy:80] The quick brown fox jumps over the lazy dog. [sad:60] Then it sleeps in the warm afternoon sun.",
+                     words);
+    const auto offline = a.process(pcm.data(), pcm.size(), rate);
+    ASSERT_EQ(offline.size() / kCh, features::frames_for_samples(pcm.size(), rate, 30));
+    for (std::size_t chunk : {17, 441, 1000, 4410, 100000}) {
+      a.reset();
+      const auto streamed = stream_all(a, pcm, rate, chunk);
+      ASSERT_EQ(streamed.size(), offline.size()) << "chunk " << chunk;
+      // Only the model's block products may round differently (runtime::Model).
+      EXPECT_LE(max_abs_diff(streamed, offline), 1e-5f) << "chunk " << chunk << ", setting " << setting;
+    }
+  }
+}
+
+TEST(Animator, TwelveDecibelsOfGainMoveTheLipsLittle) {
+  const auto& s = speech();
+  const int rate = s.audio.sample_rate;
+  const auto pcm = with_silence(s.audio.samples, rate, 0.2, 0.3);
+  engine::Options o;
+  o.post.blinks = false;
+  engine::Animator a(shipped_model(), o);
+  const auto ref = a.process(pcm.data(), pcm.size(), rate);
+  engine::Options raw = o;
+  raw.normalize_loudness = false;
+  engine::Animator b(shipped_model(), raw);
+  const auto ref_raw = b.process(pcm.data(), pcm.size(), rate);
+  for (double db : {-12.0, 12.0}) {
+    auto g = pcm;
+    const float gain = static_cast<float>(std::pow(10.0, db / 20));
+    for (auto& v : g) v *= gain;
+    const double d = lip_mean_abs_diff(ref, a.process(g.data(), g.size(), rate));
+    const double d_raw = lip_mean_abs_diff(ref_raw, b.process(g.data(), g.size(), rate));
+    EXPECT_LE(d, 0.05) << db << " dB";
+    std::printf("gain %+.0f dB: lip channels move %.4f on average (%.4f without normalisation)\n", db, d, d_raw);
+  }
+}
+
+TEST(Animator, MouthAtRestWithin150msAfterSpeech) {
+  const auto& s = speech();
+  const int rate = s.audio.sample_rate;
+  const auto pcm = with_silence(s.audio.samples, rate, 0.5, 1.5);
+  // Speech ends at the last sample above -60 dBFS.
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < pcm.size(); ++i)
+    if (std::abs(pcm[i]) > 1e-3f) last = i;
+  const double end_s = static_cast<double>(last + 1) / rate;
+  engine::Animator a(shipped_model());
+  const auto frames = a.process(pcm.data(), pcm.size(), rate);
+  const std::size_t n = frames.size() / kCh;
+  std::size_t checked = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    if (j / 30.0 < end_s + 0.150) continue;
+    ++checked;
+    EXPECT_LT(frames[j * kCh + kJawOpen], 0.05f) << "frame " << j << " (" << j / 30.0 - end_s << " s after speech)";
+  }
+  EXPECT_GT(checked, 30u);
+  // And the mouth did move while speaking.
+  float most = 0;
+  for (std::size_t j = 0; j < n; ++j) most = std::max(most, frames[j * kCh + kJawOpen]);
+  EXPECT_GT(most, 0.1f);
+}
+
+TEST(Animator, InterruptBringsTheFaceToRestWithinTheFade) {
+  const auto& s = speech();
+  const int rate = s.audio.sample_rate;
+  engine::Animator a(shipped_model());
+  a.set_emotion("joy", 100);
+  const auto& pcm = s.audio.samples;
+  std::vector<float> out;
+  const std::size_t chunk = static_cast<std::size_t>(rate / 100);
+  std::size_t i = 0;
+  std::size_t interrupted_at = 0;
+  const double fade_ms = 200;
+  for (; i < pcm.size(); i += chunk) {
+    a.push(pcm.data() + i, std::min(chunk, pcm.size() - i), rate);
+    std::vector<float> buf(a.ready() * kCh);
+    a.pull(buf.data(), a.ready());
+    out.insert(out.end(), buf.begin(), buf.end());
+    if (interrupted_at == 0 && out.size() / kCh >= 45) {
+      interrupted_at = out.size() / kCh;
+      a.interrupt(fade_ms);
+    }
+  }
+  a.finish();
+  std::vector<float> buf(a.ready() * kCh);
+  a.pull(buf.data(), a.ready());
+  out.insert(out.end(), buf.begin(), buf.end());
+  ASSERT_GT(interrupted_at, 0u);
+  const std::size_t n = out.size() / kCh;
+  ASSERT_GT(n, interrupted_at + 20);
+  for (std::size_t j = interrupted_at; j < n; ++j)
+    if ((j - interrupted_at) * 1000.0 / 30 >= fade_ms) {
+      for (std::size_t c = 0; c < kCh; ++c) ASSERT_EQ(out[j * kCh + c], 0.0f) << "frame " << j << " channel " << c;
+    }
+  // Before the interrupt the face was not at rest (joy at full intensity).
+  float before = 0;
+  for (std::size_t c = 0; c < kCh; ++c) before = std::max(before, out[(interrupted_at - 1) * kCh + c]);
+  EXPECT_GT(before, 0.1f);
+}
+
+TEST(Animator, StreamingLatencyIsLookaheadPlusOneChunk) {
+  engine::Animator a(shipped_model());
+  const auto& s = speech();
+  for (int rate : {16000, 48000, 8000}) {
+    a.reset();
+    const auto pcm = features::resample_sinc(s.audio.samples, s.audio.sample_rate, rate);
+    const std::size_t chunk = static_cast<std::size_t>(rate / 100);  // 10 ms
+    double worst_ms = 0;
+    std::size_t frames = 0;
+    for (std::size_t i = 0; i < pcm.size(); i += chunk) {
+      const std::size_t n = std::min(chunk, pcm.size() - i);
+      a.push(pcm.data() + i, n, rate);
+      const double input_ms = 1000.0 * static_cast<double>(i + n) / rate;
+      std::vector<float> buf(a.ready() * kCh);
+      for (std::size_t k = 0, got = a.pull(buf.data(), a.ready()); k < got; ++k, ++frames)
+        worst_ms = std::max(worst_ms, input_ms - frames * 1000.0 / 30);
+    }
+    const double algorithmic = a.algorithmic_latency_ms(rate);
+    std::printf("%d Hz: algorithmic latency %.1f ms, measured with 10 ms chunks %.1f ms\n", rate, algorithmic, worst_ms);
+    EXPECT_LE(worst_ms, algorithmic + 10.0 + 1e-6) << rate;
+    EXPECT_GE(worst_ms, algorithmic - 34.0) << rate;  // frames are 33 ms apart
+    EXPECT_LE(algorithmic + 10.0, 100.0);
+  }
+}
+
+TEST(Animator, TimelineWithoutTimingsIsPlacedOverTheDetectedSpeech) {
+  const auto& s = speech();
+  const int rate = s.audio.sample_rate;
+  const auto pcm = with_silence(s.audio.samples, rate, 2.0, 0.5);
+  std::vector<std::string> words;
+  for (const auto& w : s.words) words.push_back(w.text);
+  const auto x16 = features::resample_sinc(pcm, rate, 16000);
+  const auto est = engine::estimate_word_timings(words, x16, -50);
+  ASSERT_EQ(est.size(), words.size());
+  // The first word starts when the speech does (after 2 s of silence), the last ends with it.
+  EXPECT_NEAR(est.front().start_s, 2.0 + s.words.front().start_s, 0.1);
+  EXPECT_NEAR(est.back().end_s, 2.0 + s.words.back().end_s, 0.25);
+  for (std::size_t i = 1; i < est.size(); ++i) EXPECT_GE(est[i].start_s, est[i - 1].end_s);
+
+  engine::Animator a(shipped_model());
+  a.set_timeline("[happy:100] The quick brown fox jumps over the lazy dog. [sad:100] Then it sleeps in the warm afternoon sun.");
+  const auto tl = a.process(pcm.data(), pcm.size(), rate);
+  a.set_emotion("neutral", 0);
+  const auto neutral = a.process(pcm.data(), pcm.size(), rate);
+  EXPECT_GT(max_abs_diff(tl, neutral), 0.05f);
+}
+
+TEST(Animator, ClearErrors) {
+  engine::Animator a(shipped_model());
+  const std::vector<float> x(1000, 0.0f);
+  using test_support::error_of;
+  EXPECT_NE(error_of([&] { a.process(x.data(), x.size(), 7999); }).find("outside 8000..48000"), std::string::npos);
+  EXPECT_NE(error_of([&] { a.process(x.data(), x.size(), 48001); }).find("48001"), std::string::npos);
+  std::vector<float> bad = x;
+  bad[10] = std::nanf("");
+  EXPECT_NE(error_of([&] { a.process(bad.data(), bad.size(), 16000); }).find("sample 10"), std::string::npos);
+  a.push(x.data(), x.size(), 16000);
+  EXPECT_NE(error_of([&] { a.push(x.data(), x.size(), 22050); }).find("sample rate changed"), std::string::npos);
+  a.finish();
+  EXPECT_NE(error_of([&] { a.push(x.data(), x.size(), 16000); }).find("after finish"), std::string::npos);
+  EXPECT_NE(error_of([&] { a.set_emotion("blorf", 50); }).find("blorf"), std::string::npos);
+  EXPECT_NE(error_of([&] { a.set_emotion("joy", 120); }).find("0..100"), std::string::npos);
+  EXPECT_NE(error_of([&] { a.set_timeline("[joy:80 unclosed"); }).find("line 1"), std::string::npos);
+  // Empty input: no frames, no error.
+  EXPECT_TRUE(a.process(nullptr, 0, 16000).empty());
+}
