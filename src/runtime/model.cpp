@@ -2,11 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 #include "emotion/conditioning.h"
 #include "io/error.h"
 
+namespace emosync::embedded {
+std::optional<std::string_view> default_model(std::string_view key);
+}
+
 namespace emosync::runtime {
+
+const Model& Model::embedded_default() {
+  static const Model m = [] {
+    auto bytes = emosync::embedded::default_model(kDefaultModelKey);
+    if (!bytes) throw Error(std::string("the default model is not embedded in this build (") + kDefaultModelKey + ")");
+    return Model(model::parse_model(std::string(*bytes), std::string("embedded ") + kDefaultModelKey));
+  }();
+  return m;
+}
 
 namespace {
 Eigen::MatrixXf matrix(const model::Tensor& t) {  // row-major [rows, cols] tensor

@@ -21,6 +21,9 @@ class Model {
  public:
   explicit Model(const model::ModelFile& file);
   static Model load(const std::string& path);  // emosync::Error on a bad file, naming it
+  // The model compiled into this build (models/default/emosync-v3.safetensors), parsed once.
+  static const Model& embedded_default();
+  static constexpr const char* kDefaultModelKey = "models/default/emosync-v3.safetensors";
 
   const model::Architecture& arch() const { return arch_; }
   const std::string& stage() const { return stage_; }

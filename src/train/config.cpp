@@ -23,7 +23,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
   static const std::vector<std::string> known = {
       "stage", "data", "out_dir", "init_from", "architecture", "epochs", "items_per_epoch", "batch_size",
       "window_frames", "lr", "seed", "threads", "curriculum", "presets", "backbone", "loss", "stop_after_epoch",
-      "log_every_steps"};
+      "log_every_steps", "gain_db"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       n.fail("unknown field '" + it.key() + "'");
@@ -57,6 +57,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     if (c.window_frames % 3) v.fail("must be a multiple of 3 (windows start on a feature frame)");
   });
   optional(n, "lr", [&](auto v) { c.lr = static_cast<float>(v.number_in(0, 10)); });
+  optional(n, "gain_db", [&](auto v) { c.gain_db = static_cast<float>(v.number_in(0, 40)); });
   optional(n, "seed", [&](auto v) { c.seed = static_cast<unsigned>(v.number_in(0, 4e9)); });
   optional(n, "threads", [&](auto v) { c.threads = static_cast<int>(v.number_in(1, 256)); });
   optional(n, "curriculum", [&](auto v) { c.curriculum = v.string(); });
@@ -106,6 +107,7 @@ io::Json TrainConfig::to_json() const {
           {"lr", lr},
           {"seed", seed},
           {"threads", threads},
+          {"gain_db", gain_db},
           {"curriculum", curriculum},
           {"presets", presets},
           {"backbone",

@@ -43,6 +43,9 @@ struct TrainConfig {
   float lr = 1e-3f;
   unsigned seed = 1;
   int threads = 1;
+  // Gain augmentation: each window's audio level moves by a uniform ±gain_db (an additive
+  // offset on log-mel, floored at silence), so lips do not follow loudness (issue 7/10).
+  float gain_db = 0.0f;
   std::string curriculum = "data/train/curriculum.json";
   std::string presets = "data/presets/presets.json";
   BackboneSchedule backbone;

@@ -112,6 +112,12 @@ Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, in
   return w;
 }
 
+void apply_gain(Window& w, float gain_db) {
+  const float offset = gain_db * std::log(10.0f) / 10.0f, floor = std::log(1e-10f);
+  for (float& v : w.features)
+    if (v != 0.0f && v > floor) v = std::max(floor, v + offset);
+}
+
 void write_toy_dataset(const std::string& dir, int items, double seconds, unsigned seed, int real_items) {
   if (real_items < 0) real_items = items / 2;
   std::mt19937 rng(seed);

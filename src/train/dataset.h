@@ -46,6 +46,9 @@ struct Window {
   std::vector<float> mask;      // [frames]
 };
 std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
+// Scales the window's audio by gain_db: ln power moves by gain_db·ln(10)/10; silence (the
+// log-mel floor) and the zero padding past the item's end stay as they are.
+void apply_gain(Window& w, float gain_db);
 Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, int n_mels, std::mt19937_64& rng);
 
 // Small synthetic triples with a learnable relation (tests, smoke runs, benchmarks):

@@ -290,6 +290,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       std::vector<Window> windows;
       for (std::size_t i = 0; i < B; ++i)
         windows.push_back(make_window(data.items()[order[s * B + i]], T, la, cfg.arch.n_mels, rng));
+      if (cfg.gain_db > 0)
+        for (auto& w : windows) apply_gain(w, std::uniform_real_distribution<float>(-cfg.gain_db, cfg.gain_db)(rng));
       std::vector<std::size_t> anchor_ids(A);
       for (auto& a : anchor_ids) a = std::uniform_int_distribution<std::size_t>(0, anchors.size() - 1)(rng);
       std::vector<float> jitter(B * 3);
