@@ -17,6 +17,7 @@
 
 namespace emosync::embedded {
 std::optional<std::string_view> web_assets(std::string_view key);
+std::optional<std::string_view> wasm_assets(std::string_view key);  // web/wasm/, when built
 }
 
 namespace emosync::server {
@@ -33,6 +34,13 @@ struct BadRequest {
 
 Reply json_reply(const Json& j, int status = 200) { return {status, "application/json", j.dump()}; }
 Reply error_reply(int status, const std::string& msg) { return json_reply(Json{{"error", msg}}, status); }
+
+// Whether the WebAssembly runtime (scripts/build-wasm) is there to serve.
+bool have_wasm(const Options& opt) {
+  std::error_code ec;
+  if (!opt.web_dir.empty()) return std::filesystem::is_regular_file(std::filesystem::path(opt.web_dir) / "wasm" / "emosync.wasm", ec);
+  return embedded::wasm_assets("web/wasm/emosync.wasm").has_value();
+}
 
 Json parse_body(const std::string& body) {
   if (body.empty()) bad("body: expected a JSON object, got an empty body");
@@ -141,7 +149,8 @@ Json vocab(const Options& opt) {
   j["anchors"] = anchors;
   j["fps"] = 30;
   j["features"] = {{"compile", detail::compiler_available()}, {"expression", detail::compiler_available()},
-                   {"animate", false}, {"write_presets", opt.allow_write}};
+                   {"animate", false}, {"write_presets", opt.allow_write},
+                   {"wasm", have_wasm(opt)}};
   return j;
 }
 
@@ -292,6 +301,7 @@ std::string content_type(const std::string& path) {
   if (ends(".png")) return "image/png";
   if (ends(".wav")) return "audio/wav";
   if (ends(".glb")) return "model/gltf-binary";
+  if (ends(".wasm")) return "application/wasm";  // browsers compile it while it streams only with this type
   return "application/octet-stream";
 }
 
@@ -335,6 +345,7 @@ Reply serve_asset(const Options& opt, const std::string& url_path) {
     }
   }
   if (auto bytes = embedded::web_assets("web/" + rel)) return {200, content_type(rel), std::string(*bytes)};
+  if (auto bytes = embedded::wasm_assets("web/" + rel)) return {200, content_type(rel), std::string(*bytes)};
   return error_reply(404, path + ": not found");
 }
 
