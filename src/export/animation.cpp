@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "arkit/blendshapes.h"
+#include "export/text.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "io/json_file.h"
@@ -22,21 +23,7 @@ void check_shape(const Animation& a) {
   if (!(a.fps > 0) || !std::isfinite(a.fps)) throw Error("animation: fps must be positive");
 }
 
-// Shortest text that reads back to the same float.
-void put_float(std::string& out, float v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
-  // Trim to the shortest form that round-trips.
-  for (int prec = 6; prec < 9; ++prec) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", prec, static_cast<double>(v));
-    if (std::strtof(shorter, nullptr) == v) {
-      out += shorter;
-      return;
-    }
-  }
-  out += buf;
-}
+using text::put_float;
 
 std::string lower_ext(const std::string& path) {
   std::size_t dot = path.find_last_of('.');
