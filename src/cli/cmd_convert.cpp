@@ -45,6 +45,6 @@ void setup(CLI::App& app) {
 }
 
 const bool registered = cli::register_command(
-    {"convert", "Convert an animation (.json/.csv/.npy, Live Link Face CSV) to JSON, CSV, NPY, LLF CSV, glTF or visemes",
+    {"convert", "Convert an animation (.json/.csv/.npy, Live Link Face CSV) to JSON, CSV, NPY, LLF CSV, glTF, visemes or preview.html",
      setup});
 }  // namespace
