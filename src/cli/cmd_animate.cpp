@@ -1,0 +1,59 @@
+// emosync animate speech.wav [--text "<tagged text>"] [--words words.tsv] -o out/: recorded
+// speech (any format libsndfile reads, any rate) -> the face, with the emotion flow of
+// the text placed at its words (from word timings when given, else spread over the
+// detected speech).
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+#include "audio/audio.h"
+#include "cli/command.h"
+#include "cli/speech_job.h"
+#include "io/error.h"
+#include "timeline/timeline.h"
+
+namespace {
+using namespace emosync;
+
+void setup(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto text = std::make_shared<std::string>();
+  auto words_path = std::make_shared<std::string>();
+  auto emotion = std::make_shared<std::string>();
+  app.add_option("audio", *path, "recorded speech (WAV, FLAC, OGG, MP3)")->required();
+  app.add_option("--text", *text, "what is said, tagged ([joy:70] ...) or plain (tagged by the text model)");
+  app.add_option("--words", *words_path, "word timings: 'start_s end_s word' per line (e.g. from a forced aligner)");
+  app.add_option("--emotion", *emotion, "one emotion for the whole clip, e.g. joy or joy:70 (instead of --text)");
+  auto job = cli::SpeechJob::add_to(app);
+  app.callback([=] {
+    if (!text->empty() && !emotion->empty()) throw Error("animate: give --text or --emotion, not both");
+    audio::Audio speech = audio::read_audio(*path);
+    if (speech.samples.empty()) throw Error(*path + ": no audio samples");
+    std::string how = "neutral (no --text)", tagged;
+    std::function<void(engine::Animator&)> set = [](engine::Animator&) {};
+    std::vector<timeline::WordTiming> words;
+    if (!words_path->empty()) {
+      if (text->empty()) throw Error("animate: --words needs --text (the timings belong to its words)");
+      words = timeline::read_words_tsv(*words_path);
+    }
+    if (!emotion->empty()) {
+      // "joy" or "joy:70" (intensity 0..100; the name alone is L3, 60).
+      const auto colon = emotion->find(':');
+      const std::string name = emotion->substr(0, colon);
+      float intensity = 60.0f;
+      if (colon != std::string::npos) intensity = cli::parse_floats(emotion->substr(colon + 1), 1, "--emotion intensity")[0];
+      set = [name, intensity](engine::Animator& a) { a.set_emotion(name, intensity); };
+      how = "one emotion for the clip";
+      tagged = "[" + *emotion + "]";
+    } else if (!text->empty()) {
+      tagged = job->tagged_text(*text, &how);
+      set = [tagged, words](engine::Animator& a) { a.set_timeline(tagged, words); };
+    }
+    std::printf("%s: %s\n", tagged.empty() ? "neutral" : tagged.c_str(), how.c_str());
+    job->write(speech, job->animate(speech, set), tagged);
+  });
+}
+
+const bool registered =
+    cli::register_command({"animate", "Animate recorded speech (+ tagged text) -> animation in every format", setup});
+}  // namespace

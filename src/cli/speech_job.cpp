@@ -1,0 +1,74 @@
+#include "cli/speech_job.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "arkit/blendshapes.h"
+#include "export/animation.h"
+#include "io/atomic_file.h"
+#include "io/error.h"
+#include "runtime/model.h"
+#include "textemotion/tagger.h"
+
+namespace emosync::cli {
+
+std::shared_ptr<SpeechJob> SpeechJob::add_to(CLI::App& app) {
+  auto j = std::make_shared<SpeechJob>();
+  app.add_option("-o,--output", j->out_dir, "output folder (speech.wav, animation in every format, preview.html)");
+  app.add_option("--model", j->model_path, "safetensors model (default: the embedded default model)");
+  app.add_flag("--no-blinks", j->no_blinks, "no natural blinks");
+  app.add_flag("--no-fades", j->no_fades, "no lip fades at speech onset and offset");
+  app.add_flag("--smoothing", j->smoothing, "smooth all channels (adds about 35 ms of lag)");
+  app.add_flag("--no-loudness", j->no_loudness, "no loudness normalisation of the input");
+  app.add_flag("--no-autotag", j->no_autotag, "plain text stays neutral instead of being tagged by the text model");
+  app.add_option("--seed", j->seed, "blink randomness (same seed, same blinks)");
+  return j;
+}
+
+std::string SpeechJob::tagged_text(const std::string& text, std::string* how) const {
+  if (text.find('[') != std::string::npos || no_autotag) {
+    if (how) *how = text.find('[') != std::string::npos ? "tags as given" : "plain text, neutral (--no-autotag)";
+    return text;
+  }
+  auto tags = textemotion::Tagger::embedded().tag(text, {});
+  if (tags.empty()) {
+    if (how) *how = "plain text without sentences, neutral";
+    return text;
+  }
+  if (how) *how = "plain text tagged by the text-emotion model";
+  return textemotion::to_tagged_text(tags);
+}
+
+std::vector<float> SpeechJob::animate(const audio::Audio& speech,
+                                      const std::function<void(engine::Animator&)>& set_emotion) const {
+  engine::Options o;
+  o.post.blinks = !no_blinks;
+  o.post.fades = !no_fades;
+  o.post.smoothing = smoothing;
+  o.post.seed = seed;
+  o.normalize_loudness = !no_loudness;
+  std::shared_ptr<const runtime::Model> m;
+  if (model_path.empty())
+    m = std::shared_ptr<const runtime::Model>(&runtime::Model::embedded_default(), [](const runtime::Model*) {});
+  else
+    m = std::make_shared<const runtime::Model>(runtime::Model::load(model_path));
+  engine::Animator a(m, o);
+  set_emotion(a);
+  return a.process(speech.samples.data(), speech.samples.size(), speech.sample_rate);
+}
+
+void SpeechJob::write(const audio::Audio& speech, const std::vector<float>& frames, const std::string& tagged) const {
+  std::filesystem::create_directories(out_dir);
+  exporter::Animation anim;
+  anim.fps = engine::kFps;
+  anim.frames = frames.size() / arkit::kCount;
+  anim.data = frames;
+  audio::write_wav16(out_dir + "/speech.wav", speech);
+  io::write_file_atomic(out_dir + "/tagged.txt", tagged + "\n");
+  for (const char* name : {"animation.json", "animation.csv", "animation.npy"})
+    exporter::write_animation(out_dir + "/" + name, anim);
+  std::printf("%s: %zu frames at 30 fps (%.2f s of speech): speech.wav, tagged.txt, animation.{json,csv,npy}\n",
+              out_dir.c_str(), anim.frames, speech.duration_s());
+}
+
+}  // namespace emosync::cli
