@@ -2,13 +2,14 @@
 // (EMOSYNC_BIN) on a free port, Debian's chromium driven by playwright-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeGlb, makeWav } from './glb.mjs';
+import { encodeWav, speechLike } from '../wasm/audio.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
@@ -303,4 +304,89 @@ test('with --allow-write the editor saves presets back to the server', async () 
   } finally {
     w.proc.kill('SIGTERM');
   }
+});
+
+test('the server sends the WebAssembly runtime with the right MIME types', async () => {
+  assert.equal(vocab.features.wasm, true, 'emosync must be built after scripts/build-wasm (scripts/setup does both)');
+  const wasm = await fetch(`${base}/wasm/emosync.wasm`);
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer()).subarray(0, 4)], [0, 0x61, 0x73, 0x6d], 'starts with \\0asm');
+  for (const path of ['/wasm/emosync.mjs', '/js/lipsync-wasm.js', '/js/live.js']) {
+    const res = await fetch(base + path);
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get('content-type'), /^text\/javascript/, path);
+  }
+});
+
+test('Live: speech and tagged text animate the face with the WebAssembly runtime in the page', async () => {
+  const { page, errors, context } = await open('/');
+  const jaw = vocab.channels.indexOf('jawOpen'), smile = vocab.channels.indexOf('mouthSmileLeft');
+  // Per-channel means over frame ranges of the loaded animation.
+  const mean = (ch, from, to) => page.evaluate(([c, a, b]) => {
+    const f = window.emosync.player.anim.frames.slice(a, b);
+    return f.reduce((s, x) => s + x[c], 0) / f.length;
+  }, [ch, from, to]);
+  const range = (ch) => page.evaluate((c) => {
+    const v = window.emosync.player.anim.frames.map((x) => x[c]);
+    return [Math.min(...v), Math.max(...v)];
+  }, ch);
+
+  const wav = join(work, 'speech.wav');
+  writeFileSync(wav, encodeWav([speechLike(6, 22050)], 22050));
+  await page.locator('#text').fill('[happy:100] I got the job, this is wonderful news for all of us! [sad:100] But I have to move away from every one of you.');
+  await page.setInputFiles('#live-wav', wav);
+  await page.click('#live-run');
+  await page.waitForSelector('body[data-live]', { timeout: 120000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.live), '180', await page.locator('#live-status').textContent());
+  assert.equal(await page.evaluate(() => document.body.dataset.loaded), '180');
+  assert.match(await page.locator('#live-status').textContent(), /180 frames computed in this page/);
+  assert.ok(await page.evaluate(() => window.emosync.player.hasAudio), 'the audio plays with the face');
+  const [jawLo, jawHi] = await range(jaw);
+  assert.ok(jawHi > jawLo + 0.05, `the jaw follows the syllables: ${jawLo}..${jawHi}`);
+  const happy = await mean(smile, 15, 60), sad = await mean(smile, 120, 170);
+  assert.ok(happy > sad + 0.05, `smile while happy ${happy} vs sad ${sad}`);
+  await page.evaluate(() => window.emosync.seek(0.9));
+  const s0 = await page.locator('#face svg').screenshot();
+  await page.screenshot({ path: join(SHOTS, 'viewer-live.png') });
+  await page.evaluate(() => window.emosync.seek(5.2));
+  const s1 = await page.locator('#face svg').screenshot();
+  assert.ok(await pixelDiff(page, s0, s1) > 300, 'the face differs between the happy and the sad part');
+
+  // Ogg Vorbis (sox is in .ci/apt-packages.txt) goes through the browser's decoder.
+  const ogg = join(work, 'speech.ogg');
+  execFileSync('sox', [wav, ogg]);
+  await page.evaluate(() => { delete document.body.dataset.live; });
+  await page.setInputFiles('#live-wav', ogg);
+  await page.click('#live-run');
+  await page.waitForFunction(() => Number(document.body.dataset.live) > 0, null, { timeout: 60000 });
+  const oggFrames = Number(await page.evaluate(() => document.body.dataset.live));
+  assert.ok(Math.abs(oggFrames - 180) <= 1, `ogg: ${oggFrames} frames`);
+  assert.ok((await range(jaw))[1] > 0.05, 'ogg: the jaw moves');
+
+  // Text alone: the expression over its speaking time, lips at rest.
+  await page.setInputFiles('#live-wav', []);
+  await page.locator('#text').fill('[joy:100] What a lovely surprise to see you all here today! [anger:100] And who ate my cake?');
+  await page.evaluate(() => { delete document.body.dataset.live; });
+  await page.click('#live-run');
+  await page.waitForFunction(() => Number(document.body.dataset.live) > 60, null, { timeout: 60000 });
+  const n = Number(await page.evaluate(() => document.body.dataset.live));
+  assert.ok((await range(jaw))[1] < 0.05, 'no audio: the mouth stays at rest');
+  assert.ok(await mean(smile, 5, Math.floor(n / 3)) > await mean(smile, n - 20, n) + 0.05, 'joy smiles more than anger');
+
+  // Plain text is tagged by the text emotion model in the page.
+  await page.locator('#text').fill('I got the job, this is the best day of my life! But I have to move away from all of you.');
+  await page.click('#live-tag');
+  await page.waitForSelector('body[data-tagged="2"]');
+  assert.match(await page.locator('#text').inputValue(), /^\[[a-z]+(:\d+)?\] I got the job.*\[[a-z]+(:\d+)?\] But I have/);
+
+  // A file the browser cannot decode is reported in the panel.
+  const bad = join(work, 'not-audio.wav');
+  writeFileSync(bad, 'this is not audio at all');
+  await page.setInputFiles('#live-wav', bad);
+  await page.click('#live-run');
+  await page.waitForSelector('body[data-live="error"]');
+  assert.match(await page.locator('#live-status').textContent(), /not-audio\.wav: the browser cannot decode/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
