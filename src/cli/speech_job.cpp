@@ -5,6 +5,7 @@
 
 #include "arkit/blendshapes.h"
 #include "export/animation.h"
+#include "export/bundle.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "runtime/model.h"
@@ -58,17 +59,20 @@ std::vector<float> SpeechJob::animate(const audio::Audio& speech,
 }
 
 void SpeechJob::write(const audio::Audio& speech, const std::vector<float>& frames, const std::string& tagged) const {
-  std::filesystem::create_directories(out_dir);
   exporter::Animation anim;
   anim.fps = engine::kFps;
   anim.frames = frames.size() / arkit::kCount;
   anim.data = frames;
-  audio::write_wav16(out_dir + "/speech.wav", speech);
+  std::filesystem::create_directories(out_dir);
+  const std::string wav = audio::wav16_bytes(speech);
+  io::write_file_atomic(out_dir + "/speech.wav", wav);
   io::write_file_atomic(out_dir + "/tagged.txt", tagged + "\n");
-  for (const char* name : {"animation.json", "animation.csv", "animation.npy"})
-    exporter::write_animation(out_dir + "/" + name, anim);
-  std::printf("%s: %zu frames at 30 fps (%.2f s of speech): speech.wav, tagged.txt, animation.{json,csv,npy}\n",
-              out_dir.c_str(), anim.frames, speech.duration_s());
+  const std::string title = tagged.empty() ? "emosync" : tagged;
+  std::vector<std::string> written = exporter::write_all(out_dir, anim, wav, title);
+  std::printf("%s: %zu frames at 30 fps (%.2f s of speech)\n  speech.wav, tagged.txt", out_dir.c_str(), anim.frames,
+              speech.duration_s());
+  for (const auto& w : written) std::printf(", %s", std::filesystem::path(w).filename().string().c_str());
+  std::printf("\n  open %s/preview.html in a browser to watch it\n", out_dir.c_str());
 }
 
 }  // namespace emosync::cli

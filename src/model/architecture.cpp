@@ -7,7 +7,10 @@ namespace emosync::model {
 
 Architecture Architecture::base_default() {
   Architecture a;
-  a.encoder = {{128, 3, 1, 1}, {128, 3, 2, 2}, {128, 3, 4, 0}, {128, 3, 8, 0}};
+  // 6 frames (60 ms) of encoder lookahead: enough to hear the release of a p/b/m before
+  // the closure ends (closure silence alone sounds the same for p, t and k), while the
+  // runtime stays under 100 ms (25 ms log-mel window + 60 + 10 ms 30 fps resampling).
+  a.encoder = {{128, 3, 1, 1}, {128, 3, 2, 2}, {128, 3, 4, 2}, {128, 3, 8, 1}};
   a.cond_input = ConditioningInput::Base5;
   a.embedding = EmbeddingKind::Linear;
   return a;

@@ -9,25 +9,13 @@
 #include "io/atomic_file.h"
 #include "io/json_file.h"
 #include "io/npy.h"
+#include "support/test_support.h"
 
 using namespace emosync;
 
 namespace {
-struct Result {
-  int rc;
-  std::string out;
-};
-Result run(const std::string& args) {
-  std::string cmd = std::string(EMOSYNC_BINARY_DIR) + "/emosync " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {-1, ""};
-  std::string out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using Result = test_support::CommandResult;
+Result run(const std::string& args) { return test_support::run_emosync(args); }
 std::string tmp(const std::string& n) { return ::testing::TempDir() + "/" + n; }
 }  // namespace
 
