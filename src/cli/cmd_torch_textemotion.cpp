@@ -28,6 +28,12 @@ void setup(CLI::App& app) {
   train->add_option("--epochs", o->epochs, "at most this many passes over GoEmotions train")->capture_default_str();
   train->add_option("--threads", o->threads, "intra-op threads")->capture_default_str();
   train->add_option("--batch", o->batch, "GoEmotions examples per step")->capture_default_str();
+  train->add_option("--vad-batch", o->vad_batch, "EmoBank examples per step (0: batch / 2)")->capture_default_str();
+  train->add_option("--vad-weight", o->vad_weight, "weight of the standardised EmoBank VAD loss")->capture_default_str();
+  train->add_option("--anchor-vad-weight", o->anchor_vad_weight,
+                    "weight of the auxiliary GoEmotions anchor-VAD loss (0: off)")->capture_default_str();
+  train->add_option("--eval-every", o->eval_every, "steps between dev evaluations in the log (0: never)")->capture_default_str();
+  train->add_option("--dropout", o->dropout, "dropout")->capture_default_str();
   train->add_option("--lr", o->lr, "peak learning rate")->capture_default_str();
   train->add_option("--embed", o->model.embed, "embedding size E")->capture_default_str();
   train->add_option("--hidden", o->model.hidden, "hidden size H")->capture_default_str();
@@ -35,6 +41,7 @@ void setup(CLI::App& app) {
   train->add_option("--ffn", o->model.ffn, "feed-forward size")->capture_default_str();
   train->add_option("--layers", o->model.layers, "applications of the shared layer")->capture_default_str();
   train->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  train->add_option("--init", o->init, "start from this weights file (same architecture; fresh optimiser and schedule)");
   train->add_flag("--resume", o->resume, "continue from the checkpoint in --work");
   train->callback([o] {
     textemotion::TrainOptions opt = *o;

@@ -1,5 +1,6 @@
 #include "textemotion_train/corpus.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -119,6 +120,7 @@ std::vector<EmotionExample> load_goemotions(const std::string& dir, const std::s
     auto f = split(lines[i], '\t');
     if (f.size() != 3) throw Error(where + ": expected 3 tab-separated fields (text, labels, id)");
     int best = -1;
+    std::vector<int> classes;
     for (auto& id : split(f[1], ',')) {
       std::size_t used = 0;
       int l = -1;
@@ -130,8 +132,13 @@ std::vector<EmotionExample> load_goemotions(const std::string& dir, const std::s
         throw Error(where + ": field 'labels': bad label id '" + id + "'");
       int c = map[static_cast<std::size_t>(l)];
       if (best < 0 || rank[static_cast<std::size_t>(c)] < rank[static_cast<std::size_t>(best)]) best = c;
+      classes.push_back(c);
     }
-    out.push_back({f[0], best});
+    // Same neutral rule as the single label: neutral counts only when it is alone.
+    std::sort(classes.begin(), classes.end());
+    classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+    if (classes.size() > 1 && classes[0] == 0) classes.erase(classes.begin());
+    out.push_back({f[0], best, classes});
   }
   return out;
 }

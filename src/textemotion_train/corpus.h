@@ -16,7 +16,8 @@ namespace emosync::textemotion {
 
 struct EmotionExample {
   std::string text;
-  int label = 0;  // class index, ARCHITECTURE.md §2 order
+  int label = 0;             // class index, ARCHITECTURE.md §2 order
+  std::vector<int> classes;  // every class the row's labels map to (neutral only if alone), sorted
 };
 
 struct VadExample {

@@ -57,7 +57,7 @@ MicroAlbertImpl::Output MicroAlbertImpl::forward(const torch::Tensor& ids, const
   auto m = valid.to(torch::kFloat).unsqueeze(-1);
   auto mean = (x * m).sum(1) / m.sum(1).clamp_min(1.0);
   auto pooled = drop(torch::cat({x.select(1, 0), mean}, -1));
-  return {emo_head(pooled), torch::tanh(vad_head(pooled))};
+  return {emo_head(pooled), torch::tanh(vad_head(pooled)), pooled};
 }
 
 WeightsFile export_weights(MicroAlbert& m, const std::map<std::string, std::string>& extra) {

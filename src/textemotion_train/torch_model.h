@@ -25,6 +25,7 @@ struct MicroAlbertImpl : torch::nn::Module {
   struct Output {
     torch::Tensor logits;  // [B, 16]
     torch::Tensor vad;     // [B, 3], tanh
+    torch::Tensor pooled;  // [B, 2H], what the heads read (auxiliary training heads too)
   };
   // ids [B, T] int64, valid [B, T] bool (false on padding).
   Output forward(const torch::Tensor& ids, const torch::Tensor& valid);

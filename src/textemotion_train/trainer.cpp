@@ -13,6 +13,7 @@
 #include "io/error.h"
 #include "io/json_file.h"
 #include "io/progress.h"
+#include "emotion/anchors.h"
 #include "textemotion/input.h"
 #include "textemotion/tokenizer.h"
 #include "textemotion_train/corpus.h"
@@ -27,11 +28,36 @@ struct Item {
   int label = -1;        // GoEmotions class, or -1
   std::array<float, 3> vad{};
   bool has_vad = false;
+  std::array<float, 3> anchor_vad{};  // GoEmotions rows: mean L5 anchor of their classes
 };
 
 struct Batch {
-  torch::Tensor ids, valid, labels, vad, is_emo, is_vad;
+  torch::Tensor ids, valid, labels, vad, anchor_vad, is_emo, is_vad;
 };
+
+// Mean anchor VAD of a row's classes at full intensity (neutral: the neutral point).
+std::array<float, 3> anchor_target(const std::vector<int>& classes) {
+  const auto& anchors = emotion::Anchors::standard();
+  std::array<float, 3> sum{};
+  for (int c : classes) {
+    const auto& v = c == 0 ? anchors.neutral() : anchors.at(static_cast<std::size_t>(c), emotion::Level::L5);
+    for (std::size_t d = 0; d < 3; ++d) sum[d] += v[d] / static_cast<float>(classes.size());
+  }
+  return sum;
+}
+
+// Per-dimension mean and standard deviation of VAD targets.
+std::pair<torch::Tensor, torch::Tensor> vad_stats(const std::vector<std::array<float, 3>>& v) {
+  auto t = torch::empty({static_cast<std::int64_t>(v.size()), 3});
+  for (std::size_t i = 0; i < v.size(); ++i)
+    for (int d = 0; d < 3; ++d) t[static_cast<std::int64_t>(i)][d] = v[i][static_cast<std::size_t>(d)];
+  return {t.mean(0), t.std(0).clamp_min(1e-3)};
+}
+
+// MSE in units of the targets' spread, so that every dimension and data set counts alike.
+torch::Tensor standardised_mse(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& sd) {
+  return ((pred - target) / sd).pow(2).mean();
+}
 
 Batch make_batch(const std::vector<std::vector<int>>& seqs, const std::vector<const Item*>& items) {
   std::size_t T = 1;
@@ -42,6 +68,7 @@ Batch make_batch(const std::vector<std::vector<int>>& seqs, const std::vector<co
   b.valid = torch::zeros({B, static_cast<std::int64_t>(T)}, torch::kBool);
   b.labels = torch::zeros({B}, torch::kLong);
   b.vad = torch::zeros({B, 3});
+  b.anchor_vad = torch::zeros({B, 3});
   b.is_emo = torch::zeros({B}, torch::kBool);
   b.is_vad = torch::zeros({B}, torch::kBool);
   auto ids = b.ids.accessor<std::int64_t, 2>();
@@ -56,6 +83,7 @@ Batch make_batch(const std::vector<std::vector<int>>& seqs, const std::vector<co
     if (it.label >= 0) {
       b.labels[i] = it.label;
       b.is_emo[i] = true;
+      for (int k = 0; k < 3; ++k) b.anchor_vad[i][k] = it.anchor_vad[static_cast<std::size_t>(k)];
     }
     if (it.has_vad) {
       for (int k = 0; k < 3; ++k) b.vad[i][k] = it.vad[static_cast<std::size_t>(k)];
@@ -105,9 +133,9 @@ void train_text_emotion(const TrainOptions& o) {
   fs::create_directories(o.work_dir);
   const std::string go = o.data_dir + "/goemotions", eb = o.data_dir + "/emobank";
   auto go_train = load_goemotions(go, "train"), go_dev = load_goemotions(go, "dev");
-  auto eb_train = load_emobank(eb, "train"), eb_test = load_emobank(eb, "test");
-  std::fprintf(stderr, "data: GoEmotions train %zu dev %zu, EmoBank train %zu test %zu\n", go_train.size(), go_dev.size(),
-               eb_train.size(), eb_test.size());
+  auto eb_train = load_emobank(eb, "train"), eb_dev = load_emobank(eb, "dev"), eb_test = load_emobank(eb, "test");
+  std::fprintf(stderr, "data: GoEmotions train %zu dev %zu, EmoBank train %zu dev %zu test %zu\n", go_train.size(),
+               go_dev.size(), eb_train.size(), eb_dev.size(), eb_test.size());
 
   const std::string tok_path = o.out_dir + "/tokenizer.model";
   if (!fs::exists(tok_path))
@@ -117,24 +145,48 @@ void train_text_emotion(const TrainOptions& o) {
   cfg.vocab = tok.size() + kSpecialTokens;
 
   std::vector<Item> emo, vadset;
-  for (auto& e : go_train) emo.push_back({tok.encode(clean_text(e.text)), e.label, {}, false});
-  for (auto& e : eb_train) vadset.push_back({tok.encode(clean_text(e.text)), -1, e.vad, true});
+  for (auto& e : go_train) emo.push_back({tok.encode(clean_text(e.text)), e.label, {}, false, anchor_target(e.classes)});
+  for (auto& e : eb_train) vadset.push_back({tok.encode(clean_text(e.text)), -1, e.vad, true, {}});
+  std::vector<std::array<float, 3>> eb_targets, go_targets;
+  for (auto& it : vadset) eb_targets.push_back(it.vad);
+  for (auto& it : emo) go_targets.push_back(it.anchor_vad);
+  const auto eb_sd = vad_stats(eb_targets).second, go_sd = vad_stats(go_targets).second;
   std::vector<int> labels;
   for (auto& e : go_train) labels.push_back(e.label);
   auto cw = class_weights(labels);
   auto weight = torch::from_blob(cw.data(), {kClasses}, torch::kFloat).clone();
 
   MicroAlbert model(cfg, o.dropout);
+  if (!o.init.empty()) {
+    // Fine-tuning: start from a weights file of the same architecture (fresh optimiser
+    // and schedule), e.g. the shipped model.
+    WeightsFile w = WeightsFile::load(o.init);
+    std::map<std::string, std::string> have, want;
+    ModelConfig::from_metadata(w, o.init).to_metadata(have);
+    cfg.to_metadata(want);
+    for (auto& [k, v] : want)
+      if (have[k] != v) throw Error(o.init + ": metadata '" + k + "' is " + have[k] + ", the requested model has " + v);
+    MicroAlbert init = import_weights(w, o.init);
+    torch::NoGradGuard g;
+    auto src = init->named_parameters();
+    for (auto& p : model->named_parameters()) p.value().copy_(src[p.key()]);
+    std::fprintf(stderr, "initialised from %s\n", o.init.c_str());
+  }
   std::size_t params = 0;
   for (auto& p : model->parameters()) params += static_cast<std::size_t>(p.numel());
   std::fprintf(stderr, "model: vocab %d E %d H %d heads %d ffn %d layers %d, %zu parameters (%.2f MB)\n", cfg.vocab,
                cfg.embed, cfg.hidden, cfg.heads, cfg.ffn, cfg.layers, params, params * 4 / 1e6);
-  torch::optim::AdamW opt(model->parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(0.01));
+  // The auxiliary anchor-VAD head reads the same pooled features; it is trained and
+  // checkpointed but not exported (the runtime has no use for it).
+  torch::nn::Linear anchor_head(2 * cfg.hidden, ModelConfig::kVad);
+  auto trained = model->parameters();
+  for (auto& p : anchor_head->parameters()) trained.push_back(p);
+  torch::optim::AdamW opt(trained, torch::optim::AdamWOptions(o.lr).weight_decay(0.01));
 
   const std::size_t steps_per_epoch = emo.size() / static_cast<std::size_t>(o.batch);
   std::int64_t step = 0, total_steps = static_cast<std::int64_t>(steps_per_epoch) * o.epochs;
   const std::string ck_model = o.work_dir + "/checkpoint_model.pt", ck_opt = o.work_dir + "/checkpoint_optim.pt",
-                    ck_state = o.work_dir + "/checkpoint.json";
+                    ck_state = o.work_dir + "/checkpoint.json", ck_aux = o.work_dir + "/checkpoint_anchor_head.pt";
   bool schedule_fixed = false;
   if (o.resume && fs::exists(ck_state)) {
     io::Json st = io::load_json_file(ck_state);
@@ -142,6 +194,7 @@ void train_text_emotion(const TrainOptions& o) {
     total_steps = st.at("total_steps").get<std::int64_t>();
     schedule_fixed = true;
     torch::load(model, ck_model);
+    if (fs::exists(ck_aux)) torch::load(anchor_head, ck_aux);
     torch::load(opt, ck_opt);
     std::fprintf(stderr, "resumed from %s at step %lld of %lld\n", ck_state.c_str(), static_cast<long long>(step),
                  static_cast<long long>(total_steps));
@@ -149,9 +202,41 @@ void train_text_emotion(const TrainOptions& o) {
   auto save_checkpoint = [&] {
     torch::save(model, ck_model + ".tmp");
     fs::rename(ck_model + ".tmp", ck_model);
+    torch::save(anchor_head, ck_aux + ".tmp");
+    fs::rename(ck_aux + ".tmp", ck_aux);
     torch::save(opt, ck_opt + ".tmp");
     fs::rename(ck_opt + ".tmp", ck_opt);
     io::write_file_atomic(ck_state, io::Json{{"step", step}, {"total_steps", total_steps}}.dump() + "\n");
+  };
+
+  // Dev figures in the log (GoEmotions dev, EmoBank dev; never the test split).
+  std::vector<std::vector<int>> dev_in, eb_dev_in;
+  std::vector<int> gold;
+  for (auto& e : go_dev) {
+    dev_in.push_back(encode_input(tok, e.text, {}, cfg.max_len));
+    gold.push_back(e.label);
+  }
+  for (auto& e : eb_dev) eb_dev_in.push_back(encode_input(tok, e.text, {}, cfg.max_len));
+  auto vad_r = [&](const std::vector<VadExample>& gold_vad, const std::vector<std::array<float, 3>>& pred) {
+    std::array<double, 3> r{};
+    for (std::size_t d = 0; d < 3; ++d) {
+      std::vector<float> a, b;
+      for (std::size_t i = 0; i < gold_vad.size(); ++i) {
+        a.push_back(gold_vad[i].vad[d]);
+        b.push_back(pred[i][d]);
+      }
+      r[d] = pearson(a, b);
+    }
+    return r;
+  };
+  auto dev_eval = [&](std::int64_t at) {
+    std::vector<int> pred;
+    std::vector<std::array<float, 3>> vad;
+    predict_all(model, dev_in, &pred, nullptr);
+    predict_all(model, eb_dev_in, nullptr, &vad);
+    auto r = vad_r(eb_dev, vad);
+    std::fprintf(stderr, "step %lld dev: GoEmotions macro-F1 %.4f, EmoBank dev r V %.4f A %.4f D %.4f\n",
+                 static_cast<long long>(at), evaluate_classes(gold, pred).macro_f1, r[0], r[1], r[2]);
   };
 
   std::mt19937_64 rng(o.seed * 7919 + static_cast<std::uint64_t>(step));
@@ -160,7 +245,7 @@ void train_text_emotion(const TrainOptions& o) {
   auto last_ck = t0;
   auto elapsed_min = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60; };
   const std::int64_t warmup = 300;
-  const int vbatch = std::max(1, o.batch / 4);
+  const int vbatch = o.vad_batch > 0 ? o.vad_batch : std::max(1, o.batch / 2);
   std::int64_t start_step = step;
   io::Progress progress("train text emotion", static_cast<std::size_t>(total_steps), "steps");
   progress.advance(static_cast<std::size_t>(step));
@@ -206,16 +291,21 @@ void train_text_emotion(const TrainOptions& o) {
       auto emo_idx = b.is_emo.nonzero().squeeze(1), vad_idx = b.is_vad.nonzero().squeeze(1);
       auto ce = torch::nn::functional::cross_entropy(out.logits.index_select(0, emo_idx), b.labels.index_select(0, emo_idx),
                                                      torch::nn::functional::CrossEntropyFuncOptions().weight(weight));
-      auto mse = torch::mse_loss(out.vad.index_select(0, vad_idx), b.vad.index_select(0, vad_idx));
-      auto loss = ce + 5.0 * mse;
+      auto mse = standardised_mse(out.vad.index_select(0, vad_idx), b.vad.index_select(0, vad_idx), eb_sd);
+      auto loss = ce + o.vad_weight * mse;
+      if (o.anchor_vad_weight > 0) {
+        auto aux = torch::tanh(anchor_head(out.pooled.index_select(0, emo_idx)));
+        loss = loss + o.anchor_vad_weight * standardised_mse(aux, b.anchor_vad.index_select(0, emo_idx), go_sd);
+      }
       opt.zero_grad();
       loss.backward();
-      torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+      torch::nn::utils::clip_grad_norm_(trained, 1.0);
       opt.step();
       ++step;
       loss_avg = step == start_step + 1 ? loss.item<double>() : 0.98 * loss_avg + 0.02 * loss.item<double>();
       if (step % 200 == 0) std::fprintf(stderr, "step %lld loss %.4f lr %.2e\n", static_cast<long long>(step), loss_avg, lr);
       progress.advance();
+      if (o.eval_every > 0 && step % o.eval_every == 0) dev_eval(step);
       // Fit the schedule to the time budget once the speed is known.
       if (!schedule_fixed && step - start_step == 60) {
         double per_step = elapsed_min() / 60.0;
@@ -233,13 +323,9 @@ void train_text_emotion(const TrainOptions& o) {
   }
   save_checkpoint();
 
-  // Dev evaluation with the torch model (the CLI's eval command repeats it with Eigen).
-  std::vector<std::vector<int>> dev_in, eb_in;
-  std::vector<int> gold;
-  for (auto& e : go_dev) {
-    dev_in.push_back(encode_input(tok, e.text, {}, cfg.max_len));
-    gold.push_back(e.label);
-  }
+  // Final figures with the torch model (the CLI's eval command repeats them with Eigen).
+  dev_eval(step);
+  std::vector<std::vector<int>> eb_in;
   for (auto& e : eb_test) eb_in.push_back(encode_input(tok, e.text, {}, cfg.max_len));
   std::vector<int> pred;
   std::vector<std::array<float, 3>> vad;
@@ -247,14 +333,8 @@ void train_text_emotion(const TrainOptions& o) {
   predict_all(model, eb_in, nullptr, &vad);
   auto rep = evaluate_classes(gold, pred);
   std::fprintf(stderr, "%s", format_report(rep, "GoEmotions dev (torch)").c_str());
-  for (int d = 0; d < 3; ++d) {
-    std::vector<float> a, b;
-    for (std::size_t i = 0; i < eb_test.size(); ++i) {
-      a.push_back(eb_test[i].vad[static_cast<std::size_t>(d)]);
-      b.push_back(vad[i][static_cast<std::size_t>(d)]);
-    }
-    std::fprintf(stderr, "EmoBank test r(%c) = %.4f\n", "VAD"[d], pearson(a, b));
-  }
+  auto test_r = vad_r(eb_test, vad);
+  for (std::size_t d = 0; d < 3; ++d) std::fprintf(stderr, "EmoBank test r(%c) = %.4f\n", "VAD"[d], test_r[d]);
   char f1[32];
   std::snprintf(f1, sizeof f1, "%.4f", rep.macro_f1);
   WeightsFile w = export_weights(model, {{"emotions", "neutral,joy,amusement,excitement,gratitude,affection,surprise,curiosity,confusion,sadness,sulk,apology,fear,anger,disgust,embarrassment"},
