@@ -24,6 +24,8 @@ void setup(CLI::App& app) {
                  "shared data folder holding speech/ljspeech (real-speech checks on its held-out clips)");
   app.add_option("--holdout", opt->holdout, "held-out clips at the end of the LJ Speech list (as in training)");
   app.add_option("-o,--output", opt->out_dir, "report folder (report.json, report.html, plots)");
+  app.add_option("--heldout", opt->heldout_dir,
+                 "training-format items the model never saw (emosync dataset build): per-channel-type MAE");
   app.callback([=] {
     std::unique_ptr<runtime::Model> owned;
     const runtime::Model* m = nullptr;
@@ -57,7 +59,14 @@ void setup(CLI::App& app) {
       for (std::size_t k = 0; k < frames; ++k) cond.insert(cond.end(), emo.constant.begin(), emo.constant.end());
       return m->forward(f.data(), tf, cond.data(), frames);
     };
+    opt->forward = [m](const std::vector<float>& f, const std::vector<float>& c, std::size_t frames) {
+      return m->forward(f.data(), f.size() / features::kMelBands, c.data(), frames);
+    };
     validate::Report r = validate::run(animate, *opt);
+    if (r.json.contains("heldout"))
+      std::printf("held-out items: MAE LIPSYNC %.4f, EXPRESSION %.4f, SHARED %.4f\n",
+                  r.json["heldout"]["mae_LIPSYNC"].get<double>(), r.json["heldout"]["mae_EXPRESSION"].get<double>(),
+                  r.json["heldout"]["mae_SHARED"].get<double>());
     std::printf("%s", r.table().c_str());
     std::printf("%s: %s (report.json, report.html)\n", opt->out_dir.c_str(), r.pass() ? "PASS" : "FAIL");
     std::size_t failed = 0;

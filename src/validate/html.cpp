@@ -27,6 +27,13 @@ std::string report_html(const Report& r, const std::vector<std::string>& svgs) {
     o << "<td>" << buf << "</td><td class=\"" << (x.pass ? "pass\">pass" : "fail\">FAIL") << "</td></tr>\n";
   }
   o << "</table>\n";
+  if (r.json.contains("heldout")) {
+    const auto& h = r.json["heldout"];
+    std::snprintf(buf, sizeof buf, "%.4f / %.4f / %.4f", h.value("mae_LIPSYNC", 0.0), h.value("mae_EXPRESSION", 0.0),
+                  h.value("mae_SHARED", 0.0));
+    o << "<p>Held-out items (" << h.value("items", 0) << ", " << h.value("frames", 0)
+      << " frames): MAE vs targets LIPSYNC / EXPRESSION / SHARED = " << buf << "</p>\n";
+  }
   for (const auto& svg : svgs) o << "<div style=\"margin-top:18px\">" << svg << "</div>\n";
   o << "<h2>All figures (report.json)</h2>\n<pre>" << plot::escape(r.json.dump(1)) << "</pre>\n</body></html>\n";
   return o.str();

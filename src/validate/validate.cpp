@@ -14,6 +14,7 @@
 #include "features/log_mel.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/npy.h"
 #include "io/progress.h"
 #include "model/architecture.h"
 #include "plot/svg.h"
@@ -141,10 +142,12 @@ double distance(const std::vector<double>& a, const std::vector<double>& b, cons
   return std::sqrt(s);
 }
 
-// Phones that are silence (viseme sil), from the table of their phone set.
-bool is_silence(const teacher::TimedPhone& p, viseme::PhoneSet set) {
+// Pauses: phones of viseme sil, except the aligner's "spn" (spoken noise: words it could
+// not align, so someone is speaking there even though the lip tables map it to sil).
+bool is_pause(const teacher::TimedPhone& p, viseme::PhoneSet set) {
+  if (p.symbol == "spn") return false;
   auto v = viseme::PhonemeMap::standard(set).try_lookup(p.symbol);
-  return !v || *v == viseme::Viseme::sil;
+  return v && *v == viseme::Viseme::sil;
 }
 
 struct LipFigures {
@@ -199,7 +202,7 @@ LipFigures lip_figures(const std::vector<Clip>& clips, const std::vector<std::ve
     // Pauses: silences of >= 300 ms inside the clip, and the silence after the last phone.
     std::vector<std::pair<double, double>> pauses;
     for (const auto& p : c.phones.phones)
-      if (is_silence(p, c.phones.phone_set) && p.end_s - p.start_s >= 0.3 && p.start_s > 0.05)
+      if (is_pause(p, c.phones.phone_set) && p.end_s - p.start_s >= 0.3 && p.start_s > 0.05)
         pauses.push_back({p.start_s, p.end_s});
     const double clip_end = static_cast<double>(c.pcm.size()) / features::kSampleRate;
     if (clip_end - c.speech_end_s >= 0.3) pauses.push_back({c.speech_end_s, clip_end});
@@ -233,6 +236,38 @@ io::Json lip_json(const LipFigures& f) {
 }
 
 }  // namespace
+
+io::Json heldout_mae(const Forward& forward, const std::string& dir) {
+  if (!fs::is_directory(dir)) throw Error(dir + ": held-out data folder not found");
+  std::vector<std::string> items;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_directory() && fs::exists(e.path() / "targets.npy")) items.push_back(e.path().string());
+  std::sort(items.begin(), items.end());
+  if (items.empty()) throw Error(dir + ": no items (folders with features.npy, cond.npy, targets.npy)");
+  const auto& split = arkit::ChannelSplit::standard();
+  std::vector<double> sum(3, 0.0);
+  std::vector<std::size_t> count(3, 0);
+  std::size_t frames_total = 0;
+  for (const auto& item : items) {
+    io::NpyArray f = io::read_npy(item + "/features.npy"), c = io::read_npy(item + "/cond.npy"),
+                 y = io::read_npy(item + "/targets.npy");
+    if (f.shape.size() != 2 || f.cols() != features::kMelBands || c.shape.size() != 2 ||
+        c.cols() != emotion::kConditioningDim || y.shape.size() != 2 || y.cols() != K || c.rows() != y.rows())
+      throw Error(item + ": expected features [T_f, 80], cond [T, 19] and targets [T, 52]");
+    std::vector<float> out = forward(f.data, c.data, y.rows());
+    for (std::size_t k = 0; k < y.rows(); ++k)
+      for (std::size_t ch = 0; ch < K; ++ch) {
+        const int t = static_cast<int>(split.type_of(ch));
+        sum[t] += std::abs(out[k * K + ch] - y.data[k * K + ch]);
+        ++count[t];
+      }
+    frames_total += y.rows();
+  }
+  io::Json j = {{"items", items.size()}, {"frames", frames_total}};
+  for (int t = 0; t < 3; ++t)
+    j[std::string("mae_") + arkit::to_string(static_cast<ChannelType>(t))] = sum[t] / std::max<std::size_t>(1, count[t]);
+  return j;
+}
 
 bool Report::pass() const {
   for (const auto& r : rules)
@@ -292,6 +327,9 @@ Report run(const Animate& animate, const Options& o) {
   const auto& expr = channels(ChannelType::Expression);
   const auto es = expression_and_shared();
   std::vector<std::vector<double>> preset_mean(table.all().size(), std::vector<double>(K, 0.0));
+  // The face at rest (the silence input): what distinctness judges, because under speech
+  // the SHARED channels are partly the lips' (seed §5.1: teacher + gated expression delta).
+  std::vector<std::vector<double>> rest_mean(table.all().size(), std::vector<double>(K, 0.0));
   double worst_var = 0, worst_err = 0, sum_err = 0;
   std::string worst_var_at, worst_err_at;
   io::Json per_preset = io::Json::array();
@@ -304,6 +342,9 @@ Report run(const Animate& animate, const Options& o) {
       std::size_t n = 0;
       for (const auto& [name, pcm] : audios) {
         std::vector<float> y = run_model(pcm, constant(cond), false);
+        if (name == "silence")
+          for (std::size_t k = 0; k < y.size() / K; ++k)
+            for (std::size_t c = 0; c < K; ++c) rest_mean[pi][c] += y[k * K + c] / static_cast<double>(y.size() / K);
         for (std::size_t k = 0; k < y.size() / K; ++k, ++n)
           for (std::size_t c = 0; c < K; ++c) {
             sum[c] += y[k * K + c];
@@ -355,7 +396,7 @@ Report run(const Animate& animate, const Options& o) {
   std::string closest_pair;
   for (std::size_t i = 0; i < l3.size(); ++i)
     for (std::size_t j = 0; j < l3.size(); ++j) {
-      dist[i][j] = distance(preset_mean[l3[i]], preset_mean[l3[j]], es);
+      dist[i][j] = distance(rest_mean[l3[i]], rest_mean[l3[j]], es);
       if (j > i && dist[i][j] < closest) closest = dist[i][j], closest_pair = labels[i] + "–" + labels[j];
     }
   std::size_t identified = 0;
@@ -365,7 +406,7 @@ Report run(const Animate& animate, const Options& o) {
     double bd = 1e9;
     for (std::size_t q = 0; q < table.all().size(); ++q) {
       std::vector<double> w(table.all()[q].weights.begin(), table.all()[q].weights.end());
-      const double d = distance(preset_mean[pi], w, es);
+      const double d = distance(rest_mean[pi], w, es);
       if (d < bd) bd = d, best = q;
     }
     if (best == pi)
@@ -378,9 +419,11 @@ Report run(const Animate& animate, const Options& o) {
                               {"closest", closest},        {"closest_pair", closest_pair},
                               {"identification", id_rate}, {"misidentified", misidentified}};
   rule("distinctness.closest_pair",
-       "smallest L2 distance between two classes' model faces at L3, EXPRESSION+SHARED channels (" + closest_pair + ")",
+       "smallest L2 distance between two classes' model faces at L3 (at rest), EXPRESSION+SHARED channels (" +
+           closest_pair + ")",
        closest, kMinClassDistance, false);
-  rule("distinctness.identification", "model output at each of the 46 presets' anchors is nearest its own preset",
+  rule("distinctness.identification",
+       "model face (at rest) at each of the 46 presets' anchors is nearest its own preset (EXPRESSION+SHARED)",
        id_rate, 1.0, false);
 
   // ------------------------------------------------------------ smoothness (whole pipeline)
@@ -542,6 +585,12 @@ Report run(const Animate& animate, const Options& o) {
   rep.json["loudness"] = loud;
   rule("loudness.lip_shift", "mean abs change of LIPSYNC channels at -12 dB and +12 dB vs 0 dB (" + which + " speech)",
        worst_shift, kMaxLoudnessShift, true);
+
+  // ------------------------------------------------------------ held-out items (issue 6)
+  if (!o.heldout_dir.empty()) {
+    if (!o.forward) throw Error("validate: held-out items need the network's forward pass");
+    rep.json["heldout"] = heldout_mae(o.forward, o.heldout_dir);
+  }
 
   // ------------------------------------------------------------ report
   io::Json rules = io::Json::array();

@@ -32,10 +32,19 @@ struct EmotionInput {
 using Animate = std::function<std::vector<float>(const std::vector<float>& pcm16k, const EmotionInput& emotion,
                                                  bool runtime)>;
 
+// The network alone on precomputed features: log-mel [T_f, 80] + conditioning [T, 19] ->
+// [T, 52] (for held-out training-format items).
+using Forward = std::function<std::vector<float>(const std::vector<float>& features, const std::vector<float>& cond,
+                                                 std::size_t frames)>;
+
 struct Options {
   std::string data_dir;     // the shared data folder (holds speech/ljspeech); empty: no real-speech checks
   std::size_t holdout = 8;  // held-out clips at the end of the LJ Speech list
   std::string out_dir;      // report.json + report.html (+ SVGs); empty: write nothing
+  // Training-format items (folders with features.npy, cond.npy, targets.npy) the model
+  // never saw: per-channel-type MAE of the network against their targets. Empty: skipped.
+  std::string heldout_dir;
+  Forward forward;  // needed with heldout_dir
   std::string model_label = "model";
 };
 
@@ -55,5 +64,8 @@ struct Report {
 };
 
 Report run(const Animate& animate, const Options& options);
+
+// Per-channel-type MAE over every item under `dir` (recursively); Error when none.
+io::Json heldout_mae(const Forward& forward, const std::string& dir);
 
 }  // namespace emosync::validate
