@@ -86,6 +86,16 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     w("anchor", c.loss.anchor);
     w("consistency", c.loss.consistency);
     optional(l, "jitter", [&](auto v) { c.loss.jitter = static_cast<float>(v.number_in(0, 1)); });
+    optional(l, "lip_invariance", [&](auto v) { c.loss.lip_invariance = static_cast<float>(v.number_in(0, 1000)); });
+    optional(l, "anchor_rest", [&](auto v) { c.loss.anchor_rest = static_cast<float>(v.number_in(0, 1000)); });
+    optional(l, "channel_weights", [&](auto v) {
+      v.object();
+      for (auto it = v.json().begin(); it != v.json().end(); ++it) {
+        auto ch = v.child(it.key(), it.value());
+        if (!arkit::find(it.key())) ch.fail("unknown blendshape '" + it.key() + "'");
+        c.loss.channel_weights.push_back({it.key(), static_cast<float>(ch.number_in(0, 1000))});
+      }
+    });
     optional(l, "anchor_batch", [&](auto v) { c.loss.anchor_batch = static_cast<int>(v.number_in(0, 4096)); });
   });
   if (c.stage == Stage::V3) c.arch = c.arch.as_v3();
@@ -120,7 +130,14 @@ io::Json TrainConfig::to_json() const {
             {"anchor", loss.anchor},
             {"anchor_batch", loss.anchor_batch},
             {"consistency", loss.consistency},
-            {"jitter", loss.jitter}}},
+            {"jitter", loss.jitter},
+            {"lip_invariance", loss.lip_invariance},
+            {"anchor_rest", loss.anchor_rest},
+            {"channel_weights", [&] {
+               io::Json w = io::Json::object();
+               for (const auto& [name, value] : loss.channel_weights) w[name] = value;
+               return w;
+             }()}}},
           {"stop_after_epoch", stop_after_epoch},
           {"log_every_steps", log_every_steps}};
 }

@@ -27,6 +27,15 @@ struct LossWeights {
   int anchor_batch = 8;
   float consistency = 0.5f;
   float jitter = 0.05f;  // ± VAD jitter for the consistency term
+  // Emotion must not move the lips: the batch again under another preset's anchor
+  // conditioning; squared difference on LIPSYNC channels (their targets do not depend
+  // on emotion). 0: off.
+  float lip_invariance = 0.0f;
+  // The face at rest is the preset: anchor pairs on silent audio, all 52 channels. 0: off.
+  float anchor_rest = 0.0f;
+  // Extra weight per named channel in the supervised loss (e.g. {"mouthClose": 3}), on top
+  // of the channel type's weight.
+  std::vector<std::pair<std::string, float>> channel_weights;
 };
 
 struct TrainConfig {

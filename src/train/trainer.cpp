@@ -202,6 +202,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                                                    : cfg.loss.shared;
     if (t == arkit::ChannelType::Expression) expression_mask[c] = 1.0f;
   }
+  for (const auto& [name, weight] : cfg.loss.channel_weights) w[*arkit::find(name)] *= weight;
   const torch::Tensor channel_w = torch::tensor(w).view({1, 1, 52});
   const torch::Tensor expr = torch::tensor(expression_mask).view({1, 1, 52});
   torch::Tensor type_mask[3];
@@ -296,6 +297,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       for (auto& a : anchor_ids) a = std::uniform_int_distribution<std::size_t>(0, anchors.size() - 1)(rng);
       std::vector<float> jitter(B * 3);
       for (float& j : jitter) j = std::uniform_real_distribution<float>(-cfg.loss.jitter, cfg.loss.jitter)(rng);
+      std::vector<std::size_t> other_emotion(cfg.loss.lip_invariance > 0 && !anchors.empty() ? B : 0);
+      for (auto& a : other_emotion) a = std::uniform_int_distribution<std::size_t>(0, anchors.size() - 1)(rng);
 
       std::vector<const std::vector<float>*> f, c, y, m;
       for (std::size_t i = b0; i < b0 + local_b; ++i) {
@@ -332,6 +335,13 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
         torch::Tensor aout = net->forward(feats.index_select(0, torch::tensor(src)), acond);
         anchor_l = (expr * (aout - apre).pow(2)).sum() / (static_cast<double>(local_a * T) * 22);
         loss = loss + cfg.loss.anchor * anchor_l;
+        if (cfg.loss.anchor_rest > 0) {
+          // The same anchors on silent audio: the whole face is the preset.
+          torch::Tensor silent = torch::full({static_cast<int64_t>(local_a), lf, cfg.arch.n_mels}, std::log(1e-10f));
+          torch::Tensor rout = net->forward(silent, acond);
+          torch::Tensor rest_l = (rout - apre).pow(2).sum() / (static_cast<double>(local_a * T) * 52);
+          loss = loss + cfg.loss.anchor_rest * rest_l;
+        }
       }
       if (consistency) {
         std::vector<float> jc(local_b * 19, 0.0f);
@@ -341,6 +351,18 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
         torch::Tensor jout = net->forward(feats, cond + jt);
         cons_l = (mask * (jout - out).pow(2)).sum() / (frames * 52);
         loss = loss + cfg.loss.consistency * cons_l;
+      }
+      if (!other_emotion.empty()) {
+        // Emotion must not move the lips: the batch under other presets' anchors.
+        std::vector<float> oc(local_b * T * 19);
+        for (std::size_t i = 0; i < local_b; ++i)
+          for (std::size_t k = 0; k < T; ++k)
+            std::copy(anchors[other_emotion[b0 + i]].cond.begin(), anchors[other_emotion[b0 + i]].cond.end(),
+                      &oc[(i * T + k) * 19]);
+        torch::Tensor ocond = torch::from_blob(oc.data(), {static_cast<int64_t>(local_b), t, 19}).clone();
+        torch::Tensor oout = net->forward(feats, ocond);
+        torch::Tensor lip_l = (mask * type_mask[0] * (oout - out.detach()).pow(2)).sum() / (frames * 14);
+        loss = loss + cfg.loss.lip_invariance * lip_l;
       }
       loss.backward();
       if (pg) allreduce_gradients(*pg, params, env.world);
