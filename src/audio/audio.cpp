@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -27,6 +29,69 @@ void put_u16(std::string& s, std::uint16_t v) {
   s.push_back(static_cast<char>(v >> 8));
 }
 
+// The frames of an open file, mixed to mono. `what` names the source in errors; a
+// positive max_seconds stops a long input early (before it is all in memory).
+Audio decode(SNDFILE* f, const SF_INFO& info, const std::string& what, double max_seconds) {
+  if (info.channels < 1 || info.samplerate < 1)
+    throw Error(what + ": invalid audio header (" + std::to_string(info.channels) + " channels, " +
+                std::to_string(info.samplerate) + " Hz)");
+  const double max_frames = max_seconds > 0 ? max_seconds * info.samplerate : 0;
+  auto too_long = [&](double frames) {
+    if (max_frames > 0 && frames > max_frames)
+      throw Error(what + ": longer than " + std::to_string(static_cast<long>(max_seconds)) + " s");
+  };
+  // Streams and some MP3s report an unknown (huge) length: only trust plausible ones.
+  const bool length_known = info.frames > 0 && info.frames < (sf_count_t{1} << 31);
+  if (length_known) too_long(static_cast<double>(info.frames));
+  // Float reads are normalised to [-1, 1] for integer formats; float files pass as they are.
+  sf_command(f, SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
+
+  Audio out;
+  out.sample_rate = info.samplerate;
+  if (length_known) out.samples.reserve(static_cast<std::size_t>(info.frames));
+  const int ch = info.channels;
+  const sf_count_t block = 8192;
+  std::vector<float> buf(static_cast<std::size_t>(block * ch));
+  const float inv = 1.0f / static_cast<float>(ch);
+  for (;;) {
+    sf_count_t got = sf_readf_float(f, buf.data(), block);
+    if (got <= 0) break;
+    for (sf_count_t i = 0; i < got; ++i) {
+      const float* frame = buf.data() + i * ch;
+      float sum = 0.f;
+      for (int c = 0; c < ch; ++c) sum += frame[c];
+      out.samples.push_back(ch == 1 ? sum : sum * inv);
+    }
+    too_long(static_cast<double>(out.samples.size()));
+  }
+  if (sf_error(f) != SF_ERR_NO_ERROR) throw Error(what + ": error while decoding audio (" + sf_strerror(f) + ")");
+  return out;
+}
+
+// libsndfile's virtual I/O over a byte buffer (read-only).
+struct MemoryFile {
+  const std::string* bytes;
+  sf_count_t pos = 0;
+};
+sf_count_t mem_length(void* user) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes->size()); }
+sf_count_t mem_seek(sf_count_t offset, int whence, void* user) {
+  auto* m = static_cast<MemoryFile*>(user);
+  const sf_count_t size = static_cast<sf_count_t>(m->bytes->size());
+  sf_count_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ? m->pos + offset : size + offset;
+  m->pos = std::clamp<sf_count_t>(to, 0, size);
+  return m->pos;
+}
+sf_count_t mem_read(void* dst, sf_count_t count, void* user) {
+  auto* m = static_cast<MemoryFile*>(user);
+  const sf_count_t size = static_cast<sf_count_t>(m->bytes->size());
+  const sf_count_t n = std::clamp<sf_count_t>(size - m->pos, 0, std::max<sf_count_t>(count, 0));
+  if (n > 0) std::memcpy(dst, m->bytes->data() + m->pos, static_cast<std::size_t>(n));
+  m->pos += n;
+  return n;
+}
+sf_count_t mem_write(const void*, sf_count_t, void*) { return 0; }
+sf_count_t mem_tell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
+
 }  // namespace
 
 Audio read_audio(const std::string& path) {
@@ -35,34 +100,17 @@ Audio read_audio(const std::string& path) {
   SF_INFO info{};
   std::unique_ptr<SNDFILE, SndfileCloser> f(sf_open(path.c_str(), SFM_READ, &info));
   if (!f) throw Error(path + ": cannot read as audio (" + sf_strerror(nullptr) + ")");
-  if (info.channels < 1 || info.samplerate < 1)
-    throw Error(path + ": invalid audio header (" + std::to_string(info.channels) + " channels, " +
-                std::to_string(info.samplerate) + " Hz)");
-  // Float reads are normalised to [-1, 1] for integer formats; float files pass as they are.
-  sf_command(f.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
+  return decode(f.get(), info, path, 0);
+}
 
-  Audio out;
-  out.sample_rate = info.samplerate;
-  // Streams and some MP3s report an unknown (huge) length: only trust plausible ones.
-  if (info.frames > 0 && info.frames < (sf_count_t{1} << 31))
-    out.samples.reserve(static_cast<std::size_t>(info.frames));
-  const int ch = info.channels;
-  const sf_count_t block = 8192;
-  std::vector<float> buf(static_cast<std::size_t>(block * ch));
-  const float inv = 1.0f / static_cast<float>(ch);
-  for (;;) {
-    sf_count_t got = sf_readf_float(f.get(), buf.data(), block);
-    if (got <= 0) break;
-    for (sf_count_t i = 0; i < got; ++i) {
-      const float* frame = buf.data() + i * ch;
-      float sum = 0.f;
-      for (int c = 0; c < ch; ++c) sum += frame[c];
-      out.samples.push_back(ch == 1 ? sum : sum * inv);
-    }
-  }
-  if (sf_error(f.get()) != SF_ERR_NO_ERROR)
-    throw Error(path + ": error while decoding audio (" + sf_strerror(f.get()) + ")");
-  return out;
+Audio decode_audio(const std::string& bytes, const std::string& what, double max_seconds) {
+  if (bytes.empty()) throw Error(what + ": empty (no audio bytes)");
+  MemoryFile mem{&bytes};
+  SF_VIRTUAL_IO io{mem_length, mem_seek, mem_read, mem_write, mem_tell};
+  SF_INFO info{};
+  std::unique_ptr<SNDFILE, SndfileCloser> f(sf_open_virtual(&io, SFM_READ, &info, &mem));
+  if (!f) throw Error(what + ": cannot read as audio (" + sf_strerror(nullptr) + ")");
+  return decode(f.get(), info, what, max_seconds);
 }
 
 int resampler_quality() { return SRC_SINC_MEDIUM_QUALITY; }

@@ -18,6 +18,10 @@ struct Audio {
 
 // Reads a file at its own rate, mixed down to mono. Errors name the file.
 Audio read_audio(const std::string& path);
+// Decodes a file held in memory (any format read_audio takes, e.g. an uploaded WAV),
+// mixed to mono. `what` names the source in errors ("audio: cannot read as audio (...)");
+// max_seconds > 0: Error "<what>: longer than N s" as soon as the input is known to be.
+Audio decode_audio(const std::string& bytes, const std::string& what, double max_seconds = 0);
 // Resamples to `rate` (band-limited, libsamplerate); returns a copy if rates match.
 Audio resample(const Audio& in, int rate);
 // read_audio + resample to 16 kHz: what features and the model take.

@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "io/error.h"
+#include "runtime/model.h"
 #include "server/server.h"
 
 namespace {
@@ -15,15 +16,22 @@ using namespace emosync;
 void setup(CLI::App& app) {
   auto opt = std::make_shared<server::Options>();
   auto max_mb = std::make_shared<double>(20.0);
+  auto model_path = std::make_shared<std::string>();
   app.add_option("--port", opt->port, "TCP port (0: any free port; the URL is printed)")->check(CLI::Range(0, 65535));
   app.add_option("--host", opt->host, "address to bind (default 127.0.0.1: this machine only)");
   app.add_option("--web-dir", opt->web_dir, "serve the web app from this folder instead of the embedded copy (development)")
       ->check(CLI::ExistingDirectory);
   app.add_option("--presets", opt->presets, "presets file served at /api/presets (default: the embedded data/presets/presets.json)");
   app.add_flag("--allow-write", opt->allow_write, "let the editor save presets back to --presets (PUT /api/presets)");
-  app.add_option("--max-body-mb", *max_mb, "largest request body in MB")->check(CLI::Range(0.001, 1024.0));
-  app.callback([opt, max_mb] {
+  app.add_option("--max-body-mb", *max_mb, "largest request body in MB (an uploaded WAV included)")
+      ->check(CLI::Range(0.001, 1024.0));
+  app.add_option("--max-audio-s", opt->max_audio_s, "longest speech POST /api/animate takes, in seconds")
+      ->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--model", *model_path, "safetensors model for /api/animate (default: the embedded default model)");
+  app.callback([opt, max_mb, model_path] {
     opt->max_body = static_cast<std::size_t>(*max_mb * 1024 * 1024);
+    // Loaded once, before listening: a bad file is an error now, not a 500 per request.
+    if (!model_path->empty()) opt->model = std::make_shared<const runtime::Model>(runtime::Model::load(*model_path));
     if (opt->allow_write && !std::filesystem::is_regular_file(opt->presets) &&
         !std::filesystem::is_directory(std::filesystem::path(opt->presets).parent_path().empty()
                                            ? "." : std::filesystem::path(opt->presets).parent_path()))

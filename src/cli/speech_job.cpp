@@ -27,17 +27,13 @@ std::shared_ptr<SpeechJob> SpeechJob::add_to(CLI::App& app) {
 }
 
 std::string SpeechJob::tagged_text(const std::string& text, std::string* how) const {
-  if (text.find('[') != std::string::npos || no_autotag) {
-    if (how) *how = text.find('[') != std::string::npos ? "tags as given" : "plain text, neutral (--no-autotag)";
+  if (no_autotag && text.find('[') == std::string::npos) {
+    if (how) *how = "plain text, neutral (--no-autotag)";
     return text;
   }
-  auto tags = textemotion::Tagger::embedded().tag(text, {});
-  if (tags.empty()) {
-    if (how) *how = "plain text without sentences, neutral";
-    return text;
-  }
-  if (how) *how = "plain text tagged by the text-emotion model";
-  return textemotion::to_tagged_text(tags);
+  textemotion::TimelineText t = textemotion::timeline_text(text, textemotion::Tagger::embedded());
+  if (how) *how = t.how;
+  return t.text;
 }
 
 std::vector<float> SpeechJob::animate(const audio::Audio& speech,

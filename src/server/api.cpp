@@ -1,5 +1,6 @@
 // The JSON API and the static assets, free of HTTP plumbing (see server.h).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -7,13 +8,15 @@
 
 #include "arkit/blendshapes.h"
 #include "arkit/channel_split.h"
+#include "compiler/compiler.h"
 #include "emotion/anchors.h"
 #include "emotion/classes.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
-#include "server/backend.h"
+#include "server/api_common.h"
 #include "server/server.h"
 #include "tables/tables.h"
+#include "timeline/timeline.h"
 
 namespace emosync::embedded {
 std::optional<std::string_view> web_assets(std::string_view key);
@@ -21,19 +24,33 @@ std::optional<std::string_view> wasm_assets(std::string_view key);  // web/wasm/
 }
 
 namespace emosync::server {
+
+namespace detail {
+
+io::Json vec(const float* v, std::size_t n) {
+  io::Json a = io::Json::array();
+  for (std::size_t i = 0; i < n; ++i) a.push_back(std::round(v[i] * 1e5f) / 1e5f);
+  return a;
+}
+
+io::Json names_json() {
+  io::Json a = io::Json::array();
+  for (auto n : arkit::names()) a.push_back(std::string(n));
+  return a;
+}
+
+}  // namespace detail
+
 namespace {
 
 using io::Json;
-
-// A client error: status + message naming the field.
-struct BadRequest {
-  int status;
-  std::string message;
-};
-[[noreturn]] void bad(const std::string& msg, int status = 400) { throw BadRequest{status, msg}; }
-
-Reply json_reply(const Json& j, int status = 200) { return {status, "application/json", j.dump()}; }
-Reply error_reply(int status, const std::string& msg) { return json_reply(Json{{"error", msg}}, status); }
+using detail::bad;
+using detail::BadRequest;
+using detail::error_reply;
+using detail::json_reply;
+using detail::names_json;
+using detail::vec;
+using Weights = std::array<float, emotion::kCount>;
 
 // Whether the WebAssembly runtime (scripts/build-wasm) is there to serve.
 bool have_wasm(const Options& opt) {
@@ -84,8 +101,8 @@ emotion::Vad parse_vad(const Json& j, const std::string& field) {
   return v;
 }
 
-detail::Weights parse_weights(const Json& j, const std::string& field) {
-  detail::Weights w{};
+Weights parse_weights(const Json& j, const std::string& field) {
+  Weights w{};
   if (j.is_array()) {
     if (j.size() != emotion::kCount) bad(field + ": must hold " + std::to_string(emotion::kCount) + " numbers (one per emotion)");
     for (std::size_t i = 0; i < emotion::kCount; ++i)
@@ -103,18 +120,6 @@ detail::Weights parse_weights(const Json& j, const std::string& field) {
   for (float x : w) sum += x;
   if (sum <= 0) bad(field + ": at least one weight must be positive");
   return w;
-}
-
-Json vec(const float* v, std::size_t n) {
-  Json a = Json::array();
-  for (std::size_t i = 0; i < n; ++i) a.push_back(std::round(v[i] * 1e5f) / 1e5f);
-  return a;
-}
-
-Json names_json() {
-  Json a = Json::array();
-  for (auto n : arkit::names()) a.push_back(std::string(n));
-  return a;
 }
 
 Json vocab(const Options& opt) {
@@ -148,8 +153,7 @@ Json vocab(const Options& opt) {
   anchors["classes"] = classes;
   j["anchors"] = anchors;
   j["fps"] = 30;
-  j["features"] = {{"compile", detail::compiler_available()}, {"expression", detail::compiler_available()},
-                   {"animate", false}, {"write_presets", opt.allow_write},
+  j["features"] = {{"compile", true}, {"expression", true}, {"animate", true}, {"write_presets", opt.allow_write},
                    {"wasm", have_wasm(opt)}};
   return j;
 }
@@ -187,11 +191,10 @@ void validate_presets(const Json& j) {
 }
 
 Reply compile_api(const Json& req) {
-  if (!detail::compiler_available()) return error_reply(501, "compile: this build has no rule-based compiler");
   for (const auto& [k, v] : req.items())
     if (k != "emotion" && k != "weights" && k != "intensity" && k != "vad") bad(k + ": unknown field (expected emotion|weights, intensity|vad)");
   if (req.contains("emotion") == req.contains("weights")) bad("emotion: give exactly one of 'emotion' or 'weights'");
-  detail::Weights w{};
+  Weights w{};
   if (req.contains("emotion")) w[parse_emotion(req["emotion"], "emotion")] = 1.f;
   else w = parse_weights(req["weights"], "weights");
   if (req.contains("intensity") && req.contains("vad")) bad("vad: give 'intensity' or 'vad', not both");
@@ -209,13 +212,12 @@ Reply compile_api(const Json& req) {
       for (int i = 0; i < 3; ++i) vad[static_cast<std::size_t>(i)] += w[c] / sum * v[static_cast<std::size_t>(i)];
     }
   }
-  detail::Frame y = detail::compile(w, vad);
+  auto y = compiler::Compiler::standard().compile(w, vad);
   return json_reply({{"names", names_json()}, {"values", vec(y.data(), y.size())}, {"weights", vec(w.data(), w.size())},
                      {"vad", vec(vad.data(), 3)}});
 }
 
 Reply expression_api(const Json& req) {
-  if (!detail::compiler_available()) return error_reply(501, "expression: this build has no rule-based compiler");
   for (const auto& [k, v] : req.items())
     if (k != "text" && k != "duration" && k != "words" && k != "fps" && k != "crossfade")
       bad(k + ": unknown field (expected text, duration|words, fps, crossfade)");
@@ -225,7 +227,7 @@ Reply expression_api(const Json& req) {
   double duration = req.contains("duration") ? number_in(req["duration"], "duration", 0.01, 600) : 0;
   double fps = req.contains("fps") ? number_in(req["fps"], "fps", 1, 120) : 30;
   double crossfade = req.contains("crossfade") ? number_in(req["crossfade"], "crossfade", 0, 10) : 0.8;
-  std::vector<detail::Word> words;
+  std::vector<timeline::WordTiming> words;
   if (req.contains("words")) {
     if (req.contains("duration")) bad("words: give 'duration' or 'words', not both");
     const Json& ws = req["words"];
@@ -236,35 +238,43 @@ Reply expression_api(const Json& req) {
       if (!ws[i].is_object()) bad(at + ": must be {word, start, end}");
       if (!ws[i].contains("start")) bad(at + ".start: missing");
       if (!ws[i].contains("end")) bad(at + ".end: missing");
-      detail::Word w;
-      w.text = ws[i].contains("word") && ws[i]["word"].is_string() ? ws[i]["word"].get<std::string>() : "";
-      w.start = number_in(ws[i]["start"], at + ".start", last, 600);
-      w.end = number_in(ws[i]["end"], at + ".end", w.start, 600);
-      last = w.start;
+      timeline::WordTiming w;
+      w.word = ws[i].contains("word") && ws[i]["word"].is_string() ? ws[i]["word"].get<std::string>() : "";
+      w.start_s = number_in(ws[i]["start"], at + ".start", last, 600);
+      w.end_s = number_in(ws[i]["end"], at + ".end", w.start_s, 600);
+      last = w.start_s;
       words.push_back(w);
     }
   }
-  detail::Expression e;
+  std::vector<timeline::Segment> segments;
   try {
-    e = detail::expression(text, words, duration, fps, crossfade);
+    segments = timeline::parse_tagged(text);
   } catch (const Error& err) {
-    bad(err.what());
+    bad(std::string("text: ") + err.what());
   }
-  if (e.conditioning.size() > 600 * 120) bad("duration: too many frames", 413);
+  if (timeline::words_of(segments).empty()) bad("text: no words to animate");
+  timeline::Placement placed = timeline::place(segments, words, duration);
+  if (timeline::frame_count(placed.duration_s, fps) > 600 * 120) bad("duration: too many frames", 413);
+  timeline::TimelineOptions topt;
+  topt.fps = fps;
+  topt.crossfade_s = crossfade;
+  const std::vector<float> rows = timeline::conditioning(segments, words, duration, topt);
+  const std::size_t dim = emotion::kConditioningDim;
   Json frames = Json::array(), cond = Json::array();
-  for (const auto& c : e.conditioning) {
-    detail::Weights w{};
-    std::copy(c.begin(), c.begin() + emotion::kCount, w.begin());
-    emotion::Vad vad{c[emotion::kCount], c[emotion::kCount + 1], c[emotion::kCount + 2]};
-    detail::Frame y = detail::compile(w, vad);
+  for (std::size_t f = 0; f + dim <= rows.size(); f += dim) {
+    emotion::Conditioning c{};
+    std::copy(rows.begin() + static_cast<std::ptrdiff_t>(f), rows.begin() + static_cast<std::ptrdiff_t>(f + dim), c.begin());
+    auto y = compiler::Compiler::standard().compile(c);
     frames.push_back(vec(y.data(), y.size()));
-    cond.push_back(vec(c.data(), c.size()));
+    cond.push_back(vec(c.data(), dim));
   }
   Json segs = Json::array();
-  for (const auto& s : e.segments)
+  for (std::size_t i = 0; i < placed.segment.size(); ++i) {
+    const auto& s = segments[placed.segment[i]];
     segs.push_back({{"emotion", std::string(emotion::names()[s.emotion])}, {"intensity", s.intensity},
-                    {"start", s.start}, {"end", s.end}});
-  return json_reply({{"fps", fps}, {"duration", e.duration}, {"names", names_json()}, {"frames", frames},
+                    {"start", placed.start[i]}, {"end", placed.end[i]}});
+  }
+  return json_reply({{"fps", fps}, {"duration", placed.duration_s}, {"names", names_json()}, {"frames", frames},
                      {"conditioning", cond}, {"segments", segs}});
 }
 
@@ -307,25 +317,35 @@ std::string content_type(const std::string& path) {
 
 }  // namespace
 
-bool have_compiler() { return detail::compiler_available(); }
-
-Reply handle_api(const Options& opt, const std::string& method, const std::string& path, const std::string& body) {
+Reply handle_api(const Options& opt, const Request& req) {
   try {
-    if (body.size() > opt.max_body) return error_reply(413, "body: larger than " + std::to_string(opt.max_body) + " bytes");
-    auto route = [&](const char* m, const char* p) { return method == m && path == p; };
+    std::size_t size = req.body.size();
+    for (const auto& p : req.parts) size += p.content.size();
+    if (size > opt.max_body) return error_reply(413, "body: larger than " + std::to_string(opt.max_body) + " bytes");
+    auto route = [&](const char* m, const char* p) { return req.method == m && req.path == p; };
     if (route("GET", "/api/vocab")) return json_reply(vocab(opt));
     if (route("GET", "/api/presets")) return presets_get(opt);
-    if (route("PUT", "/api/presets")) return presets_put(opt, body);
-    if (route("POST", "/api/compile")) return compile_api(parse_body(body));
-    if (route("POST", "/api/expression")) return expression_api(parse_body(body));
-    for (const char* p : {"/api/vocab", "/api/presets", "/api/compile", "/api/expression"})
-      if (path == p) return error_reply(405, method + " " + path + ": method not allowed");
-    return error_reply(404, path + ": no such API endpoint");
+    if (route("PUT", "/api/presets")) return presets_put(opt, req.body);
+    if (route("POST", "/api/compile")) return compile_api(parse_body(req.body));
+    if (route("POST", "/api/expression")) return expression_api(parse_body(req.body));
+    if (route("POST", "/api/animate")) return detail::animate_api(opt, req);
+    for (const char* p : {"/api/vocab", "/api/presets", "/api/compile", "/api/expression", "/api/animate"})
+      if (req.path == p) return error_reply(405, req.method + " " + req.path + ": method not allowed");
+    return error_reply(404, req.path + ": no such API endpoint");
   } catch (const BadRequest& b) {
     return error_reply(b.status, b.message);
   } catch (const std::exception& e) {
     return error_reply(500, std::string("internal error: ") + e.what());
   }
+}
+
+Reply handle_api(const Options& opt, const std::string& method, const std::string& path, const std::string& body) {
+  Request req;
+  req.method = method;
+  req.path = path;
+  req.body = body;
+  req.content_type = "application/json";
+  return handle_api(opt, req);
 }
 
 Reply serve_asset(const Options& opt, const std::string& url_path) {

@@ -40,7 +40,14 @@ Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
   http.set_read_timeout(30, 0);
   http.set_write_timeout(30, 0);
   auto api = [&o](const httplib::Request& req, httplib::Response& res) {
-    apply(handle_api(o, req.method, req.path, req.body), res);
+    Request r;
+    r.method = req.method;
+    r.path = req.path;
+    r.body = req.body;
+    r.content_type = req.get_header_value("Content-Type");
+    for (const auto& [k, v] : req.params) r.params.emplace_back(k, v);
+    for (const auto& [k, f] : req.files) r.parts.push_back({f.name, f.filename, f.content_type, f.content});
+    apply(handle_api(o, r), res);
   };
   for (const char* pattern : {R"(/api/.*)"}) {
     http.Get(pattern, api);

@@ -82,6 +82,13 @@ std::string to_tagged_text(const std::vector<SentenceEmotion>& s) {
   return out;
 }
 
+TimelineText timeline_text(const std::string& text, const Tagger& tagger) {
+  if (text.find('[') != std::string::npos) return {text, "tags as given"};
+  auto tags = tagger.tag(text, {});
+  if (tags.empty()) return {text, "plain text without sentences, neutral"};
+  return {to_tagged_text(tags), "plain text tagged by the text-emotion model"};
+}
+
 nlohmann::json to_json(const std::vector<SentenceEmotion>& s) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& e : s) {

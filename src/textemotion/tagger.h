@@ -51,4 +51,14 @@ int intensity_of(std::size_t emotion, const Prediction& p);
 std::string to_tagged_text(const std::vector<SentenceEmotion>& s);
 nlohmann::json to_json(const std::vector<SentenceEmotion>& s);
 
+// Text for the timeline (timeline::parse_tagged), as `emosync say`/`animate` and
+// `emosync serve` take it: a text with any '[' is tagged already and passes as it is;
+// plain text is tagged per sentence by `tagger`; plain text without a sentence to tag
+// stays as it is (neutral). `how` says which of the three happened.
+struct TimelineText {
+  std::string text;
+  std::string how;
+};
+TimelineText timeline_text(const std::string& text, const Tagger& tagger);
+
 }  // namespace emosync::textemotion

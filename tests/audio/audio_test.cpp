@@ -262,3 +262,38 @@ TEST(ReadAudio, MissingAndCorruptFilesNameTheFile) {
     EXPECT_NE(std::string(e.what()).find(corrupt), std::string::npos) << e.what();
   }
 }
+
+// decode_audio reads the same bytes read_audio reads from a file (an upload, say), and
+// stops a too-long input with an error naming the source.
+TEST(DecodeAudio, BytesInMemoryReadLikeTheFile) {
+  fs::path dir = temp_dir();
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    fs::path p = dir / c.name;
+    write_file(p, c.format, c.rate, 1, tone(300, c.rate, 0.5, 0.5));
+    audio::Audio from_file = audio::read_audio(p.string());
+    audio::Audio from_bytes = audio::decode_audio(io::read_file(p.string()), "upload");
+    EXPECT_EQ(from_bytes.sample_rate, from_file.sample_rate);
+    EXPECT_EQ(from_bytes.samples, from_file.samples);
+  }
+  fs::path ogg = dir / "tone.ogg";
+  write_file(ogg, SF_FORMAT_OGG | SF_FORMAT_VORBIS, 44100, 2, std::vector<float>(2 * 44100, 0.1f));
+  EXPECT_NEAR(audio::decode_audio(io::read_file(ogg.string()), "upload").duration_s(), 1.0, 0.01);
+
+  const std::string wav = audio::wav16_bytes({tone(200, 16000, 3.0, 0.3), 16000});
+  EXPECT_NEAR(audio::decode_audio(wav, "upload", 3.5).duration_s(), 3.0, 1e-9);
+  try {
+    audio::decode_audio(wav, "upload", 2.0);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("upload: longer than 2 s"), std::string::npos) << e.what();
+  }
+  for (const std::string& junk : {std::string(), std::string("RIFF\x10\x00\x00\x00WAVEjunk", 16), std::string(500, 'x')}) {
+    try {
+      audio::decode_audio(junk, "upload");
+      FAIL() << "expected an error for " << junk.size() << " bytes";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("upload: ", 0), 0u) << e.what();
+    }
+  }
+}

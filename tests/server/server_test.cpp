@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "arkit/blendshapes.h"
+#include "audio/audio.h"
 #include "io/error.h"
 #include "io/json_file.h"
 #include "server/server.h"
+#include "tts/tts.h"
 
 namespace {
 using emosync::io::Json;
@@ -39,7 +41,8 @@ TEST(ServerApi, VocabListsChannelsSplitAndEmotions) {
   EXPECT_EQ(j["emotions"][0], "neutral");
   EXPECT_EQ(j["anchors"]["classes"]["joy"]["L5"].size(), 3u);
   EXPECT_FALSE(j["anchors"]["classes"].contains("neutral"));
-  EXPECT_EQ(j["features"]["compile"].get<bool>(), have_compiler());
+  EXPECT_TRUE(j["features"]["compile"].get<bool>());
+  EXPECT_TRUE(j["features"]["animate"].get<bool>());
 }
 
 TEST(ServerApi, UnknownEndpointAndMethod) {
@@ -81,10 +84,6 @@ TEST(ServerApi, BadBodiesName400AndTheField) {
   };
   for (const auto& c : cases) {
     Reply r = api("POST", c.path, c.body);
-    if (!have_compiler() && std::string(c.body).size() > 2 && Json::accept(c.body) && Json::parse(c.body).is_object()) {
-      EXPECT_EQ(r.status, 501) << c.path << " " << c.body;
-      continue;
-    }
     EXPECT_GE(r.status, 400) << c.path << " " << c.body;
     EXPECT_LT(r.status, 500) << c.path << " " << c.body << " -> " << r.body;
     std::string msg = body_of(r)["error"].get<std::string>();
@@ -92,8 +91,7 @@ TEST(ServerApi, BadBodiesName400AndTheField) {
   }
 }
 
-TEST(ServerApi, CompileAndExpressionWhenTheCompilerIsBuiltIn) {
-  ASSERT_TRUE(have_compiler()) << "this tree has src/compiler: the server must link it";
+TEST(ServerApi, CompileAndExpression) {
   Reply r = api("POST", "/api/compile", R"({"emotion": "happy", "intensity": 100})");
   ASSERT_EQ(r.status, 200) << r.body;
   Json j = body_of(r);
@@ -123,7 +121,9 @@ TEST(ServerApi, CompileAndExpressionWhenTheCompilerIsBuiltIn) {
   Reply bad = api("POST", "/api/expression", R"({"text": "[glee:80] hi"})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(body_of(bad)["error"].get<std::string>().find("glee"), std::string::npos);
-  EXPECT_EQ(api("POST", "/api/expression", R"({"text": "[happy:80 hi"})").status, 400);
+  Reply unclosed = api("POST", "/api/expression", R"({"text": "[happy:80 hi"})");
+  EXPECT_EQ(unclosed.status, 400);
+  EXPECT_NE(body_of(unclosed)["error"].get<std::string>().find("line 1, column 1"), std::string::npos) << unclosed.body;
   EXPECT_EQ(api("POST", "/api/expression", R"({"text": "   "})").status, 400);
 }
 
@@ -179,8 +179,11 @@ class ServerHttp : public ::testing::Test {
  protected:
   void SetUp() override {
     Options opt;
-    opt.port = 0;
     opt.max_body = 64 * 1024;
+    start(opt);
+  }
+  void start(Options opt) {
+    opt.port = 0;
     srv_ = std::make_unique<Server>(opt);
     port_ = srv_->bind();
     thread_ = std::thread([this] { srv_->listen(); });
@@ -233,8 +236,9 @@ TEST_F(ServerHttp, BadRequestsGet4xxAndTheServerLives) {
   for (int i = 0; i < 60; ++i) {
     std::string junk(static_cast<std::size_t>(rng() % 300), '\0');
     for (auto& ch : junk) ch = static_cast<char>(rng() % 256);
-    const char* paths[] = {"/api/compile", "/api/expression", "/api/presets", "/api/vocab"};
-    auto jr = c.Post(paths[i % 4], junk, "application/json");
+    const char* paths[] = {"/api/compile", "/api/expression", "/api/presets", "/api/vocab", "/api/animate"};
+    const char* types[] = {"application/json", "audio/wav"};
+    auto jr = c.Post(paths[i % 5], junk, types[i % 2]);
     ASSERT_TRUE(jr) << "no answer for request " << i;
     EXPECT_GE(jr->status, 400);
     EXPECT_LT(jr->status, 500) << jr->body;
@@ -242,6 +246,229 @@ TEST_F(ServerHttp, BadRequestsGet4xxAndTheServerLives) {
   auto still = c.Get("/api/vocab");
   ASSERT_TRUE(still);
   EXPECT_EQ(still->status, 200);
+}
+
+// --- POST /api/animate --------------------------------------------------------------
+
+// Real speech from espeak-ng (22,050 Hz) with its word timings, as an uploaded WAV.
+const emosync::tts::TtsResult& speech() {
+  static const emosync::tts::TtsResult r = [] {
+    return emosync::tts::make_tts({})->synthesize("I got the job and we are moving to the sea.");
+  }();
+  return r;
+}
+const std::string& speech_wav() {
+  static const std::string bytes = emosync::audio::wav16_bytes(speech().audio);
+  return bytes;
+}
+std::string speech_words_tsv() {
+  std::string tsv;
+  for (const auto& w : speech().words) tsv += std::to_string(w.start_s) + "\t" + std::to_string(w.end_s) + "\t" + w.text + "\n";
+  return tsv;
+}
+
+Request animate_request(std::vector<std::pair<std::string, std::string>> params, const std::string& wav = speech_wav()) {
+  Request r;
+  r.method = "POST";
+  r.path = "/api/animate";
+  r.content_type = "audio/wav";
+  r.body = wav;
+  r.params = std::move(params);
+  return r;
+}
+
+Reply animate(std::vector<std::pair<std::string, std::string>> params, Options opt = {}) {
+  return handle_api(opt, animate_request(std::move(params)));
+}
+
+// Column c of the frames: min, max, mean.
+struct Stats {
+  double min = 1e9, max = -1e9, mean = 0;
+};
+Stats channel(const Json& frames, const char* name) {
+  const std::size_t c = *emosync::arkit::find(name);
+  Stats s;
+  for (const auto& f : frames) {
+    double v = f[c].get<double>();
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+    s.mean += v / static_cast<double>(frames.size());
+  }
+  return s;
+}
+
+TEST(ServerAnimate, SpeechWithTaggedTextGivesTheFaceAt30Fps) {
+  Reply r = animate({{"text", "[joy:80] I got the job and we are moving to the sea."}, {"blinks", "0"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json j = body_of(r);
+  const double seconds = speech().audio.duration_s();
+  EXPECT_EQ(j["fps"].get<int>(), 30);
+  EXPECT_NEAR(j["seconds"].get<double>(), seconds, 1e-6);
+  EXPECT_EQ(j["names"].size(), 52u);
+  EXPECT_EQ(j["names"][0], "eyeBlinkLeft");
+  EXPECT_EQ(j["tagged"], "[joy:80] I got the job and we are moving to the sea.");
+  const auto frames = static_cast<double>(j["frames"].size());
+  EXPECT_NEAR(frames, std::ceil(seconds * 30), 1.0);
+  ASSERT_EQ(j["frames"][0].size(), 52u);
+  for (const auto& f : j["frames"])
+    for (const auto& v : f) {
+      ASSERT_GE(v.get<double>(), 0.0);
+      ASSERT_LE(v.get<double>(), 1.0);
+    }
+  // The jaw opens and closes with the syllables.
+  Stats jaw = channel(j["frames"], "jawOpen");
+  EXPECT_GT(jaw.max - jaw.min, 0.1) << "jawOpen " << jaw.min << ".." << jaw.max;
+  // blinks=0: the lids stay still.
+  Stats blink = channel(j["frames"], "eyeBlinkLeft");
+  EXPECT_LT(blink.max - blink.min, 0.2);
+}
+
+TEST(ServerAnimate, JoySmilesMoreThanSadness) {
+  Reply joy = animate({{"emotion", "joy:90"}});
+  Reply sad = animate({{"emotion", "sadness:90"}});
+  ASSERT_EQ(joy.status, 200) << joy.body;
+  ASSERT_EQ(sad.status, 200) << sad.body;
+  Json jj = body_of(joy), js = body_of(sad);
+  EXPECT_EQ(jj["tagged"], "[joy:90]");
+  EXPECT_EQ(jj["frames"].size(), js["frames"].size());
+  double smile_joy = channel(jj["frames"], "mouthSmileLeft").mean, smile_sad = channel(js["frames"], "mouthSmileLeft").mean;
+  EXPECT_GT(smile_joy, smile_sad + 0.1) << smile_joy << " vs " << smile_sad;
+  // The same speech moves the jaw whatever the emotion.
+  EXPECT_GT(channel(js["frames"], "jawOpen").max, 0.12);
+}
+
+TEST(ServerAnimate, PlainTextIsTaggedByTheTextModelAndWordTimingsAreUsed) {
+  Reply plain = animate({{"text", "I am so happy, I got the job!"}});
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  Json p = body_of(plain);
+  EXPECT_EQ(p["tagged"].get<std::string>().rfind("[", 0), 0u) << p["tagged"];
+  EXPECT_NE(p["how"].get<std::string>().find("text-emotion model"), std::string::npos);
+  Reply off = animate({{"text", "I am so happy, I got the job!"}, {"autotag", "0"}});
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(body_of(off)["tagged"], "I am so happy, I got the job!");
+
+  // Word timings from the TTS put the change from joy to sadness at "moving".
+  Reply timed = animate({{"text", "[joy:100] I got the job and we are [sadness:100] moving to the sea."},
+                         {"words", speech_words_tsv()}, {"blinks", "0"}});
+  ASSERT_EQ(timed.status, 200) << timed.body;
+  Json t = body_of(timed);
+  double moving = 0;
+  for (const auto& w : speech().words)
+    if (w.text.find("moving") != std::string::npos) moving = w.start_s;
+  ASSERT_GT(moving, 0.5);
+  const std::size_t smile = *emosync::arkit::find("mouthSmileLeft");
+  auto mean_smile = [&](double from, double to) {
+    double sum = 0;
+    int n = 0;
+    for (std::size_t f = 0; f < t["frames"].size(); ++f)
+      if (f / 30.0 >= from && f / 30.0 < to) sum += t["frames"][f][smile].get<double>(), ++n;
+    return sum / std::max(n, 1);
+  };
+  const double seconds = speech().audio.duration_s();
+  EXPECT_GT(mean_smile(0, moving - 0.8), mean_smile(moving + 0.8, seconds) + 0.1);
+}
+
+struct BadAnimate {
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string body;          // "" : the speech WAV
+  std::string content_type;  // "" : audio/wav
+  int status;
+  const char* field;  // must appear in the error message
+};
+
+TEST(ServerAnimate, EveryBadRequestGets4xxNamingTheField) {
+  const std::string wav = speech_wav();
+  const BadAnimate cases[] = {
+      {{}, "EMPTY", "", 400, "audio"},
+      {{}, "RIFF\x10\x00\x00\x00WAVEjunkjunk, not audio", "", 400, "audio"},
+      {{}, "", "application/json", 415, "Content-Type"},
+      {{{"emotion", "glee"}}, "", "", 400, "emotion: unknown emotion 'glee'"},
+      {{{"emotion", "joy:150"}}, "", "", 400, "emotion: intensity"},
+      {{{"emotion", "joy:lots"}}, "", "", 400, "emotion: intensity"},
+      {{{"text", "[joy:80 I got the job"}}, "", "", 400, "text: line 1, column 1"},
+      {{{"text", "I got it.\n[glee] Oh"}}, "", "", 400, "text: line 2, column 2: unknown emotion 'glee'"},
+      {{{"text", "   "}}, "", "", 400, "text"},
+      {{{"text", "hi"}, {"emotion", "joy"}}, "", "", 400, "emotion"},
+      {{{"words", "0 0.5 hi"}}, "", "", 400, "words"},
+      {{{"text", "hi"}, {"words", "0.5 0.2 hi"}}, "", "", 400, "words:1"},
+      {{{"text", "hi there"}, {"words", "0 0.2 hi\nzero 1 there"}}, "", "", 400, "words:2"},
+      {{{"text", "hi"}, {"words", "30 31 hi"}}, "", "", 400, "words: the last word ends at 31"},
+      {{{"text", "hi"}, {"colour", "red"}}, "", "", 400, "colour: unknown field"},
+      {{{"blinks", "maybe"}}, "", "", 400, "blinks"},
+      {{{"seed", "-1"}}, "", "", 400, "seed"},
+      {{{"text", "hi"}, {"text", "ho"}}, "", "", 400, "text: given more than once"},
+      {{{"audio", "x"}}, "", "", 400, "audio"},
+      {{{"text", std::string(200000, 'a')}}, "", "", 413, "text"},
+  };
+  for (const auto& c : cases) {
+    Request req = animate_request(c.params, c.body.empty() ? wav : c.body == "EMPTY" ? "" : c.body);
+    if (!c.content_type.empty()) req.content_type = c.content_type;
+    Reply r = handle_api({}, req);
+    const std::string what = c.params.empty() ? c.body.substr(0, 20) : c.params[0].first + "=" + c.params[0].second.substr(0, 30);
+    EXPECT_EQ(r.status, c.status) << what << " -> " << r.body;
+    std::string msg = body_of(r)["error"].get<std::string>();
+    EXPECT_NE(msg.find(c.field), std::string::npos) << what << " -> " << msg;
+  }
+  // Multipart without the audio part.
+  Request parts;
+  parts.method = "POST";
+  parts.path = "/api/animate";
+  parts.content_type = "multipart/form-data; boundary=x";
+  parts.parts.push_back({"text", "", "", "[joy] hi"});
+  Reply no_audio = handle_api({}, parts);
+  EXPECT_EQ(no_audio.status, 400);
+  EXPECT_NE(body_of(no_audio)["error"].get<std::string>().find("audio: missing"), std::string::npos) << no_audio.body;
+  // Limits: seconds of speech and bytes of body.
+  Options short_limit;
+  short_limit.max_audio_s = 1;
+  Reply too_long = animate({}, short_limit);
+  EXPECT_EQ(too_long.status, 413);
+  EXPECT_NE(body_of(too_long)["error"].get<std::string>().find("audio: longer than 1 s"), std::string::npos) << too_long.body;
+  Options small_body;
+  small_body.max_body = 1000;
+  Reply too_big = animate({}, small_body);
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_NE(body_of(too_big)["error"].get<std::string>().find("body"), std::string::npos);
+  EXPECT_EQ(api("GET", "/api/animate").status, 405);
+}
+
+// Over HTTP: the raw WAV with query parameters, and multipart/form-data with TSV words.
+class ServerHttpAnimate : public ServerHttp {
+ protected:
+  void SetUp() override { start(Options{}); }
+};
+
+TEST_F(ServerHttpAnimate, RawBodyAndMultipartBothAnimate) {
+  auto c = client();
+  c.set_read_timeout(60, 0);
+  auto raw = c.Post("/api/animate?text=%5Bjoy%3A70%5D%20I%20got%20the%20job!&blinks=0", speech_wav(), "audio/wav");
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(raw->status, 200) << raw->body;
+  Json r = Json::parse(raw->body);
+  EXPECT_EQ(r["tagged"], "[joy:70] I got the job!");
+  EXPECT_NEAR(static_cast<double>(r["frames"].size()), std::ceil(speech().audio.duration_s() * 30), 1.0);
+
+  httplib::MultipartFormDataItems items = {
+      {"audio", speech_wav(), "speech.wav", "audio/wav"},
+      {"text", "[sadness:60] I got the job and we are moving to the sea.", "", ""},
+      {"words", speech_words_tsv(), "", ""},
+  };
+  auto multi = c.Post("/api/animate", items);
+  ASSERT_TRUE(multi);
+  ASSERT_EQ(multi->status, 200) << multi->body;
+  Json m = Json::parse(multi->body);
+  EXPECT_EQ(m["tagged"], "[sadness:60] I got the job and we are moving to the sea.");
+  EXPECT_EQ(m["frames"].size(), r["frames"].size());
+
+  auto bad = c.Post("/api/animate?emotion=glee", speech_wav(), "audio/wav");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(Json::parse(bad->body)["error"].get<std::string>().find("emotion"), std::string::npos);
+  httplib::MultipartFormDataItems junk = {{"audio", "not a wav at all", "x.wav", "audio/wav"}};
+  auto bad_audio = c.Post("/api/animate", junk);
+  ASSERT_TRUE(bad_audio);
+  EXPECT_EQ(bad_audio->status, 400);
+  EXPECT_NE(Json::parse(bad_audio->body)["error"].get<std::string>().find("audio"), std::string::npos);
 }
 
 TEST(ServerBind, PortInUseIsAnError) {

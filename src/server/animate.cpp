@@ -1,0 +1,219 @@
+// POST /api/animate: uploaded speech + tagged text (or one emotion) -> engine::Animator
+// -> 52 blendshapes at 30 fps. The request is checked field by field before the engine
+// runs, so every client mistake is a 4xx naming the field; what fails after that is ours
+// (500).
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "arkit/blendshapes.h"
+#include "audio/audio.h"
+#include "emotion/classes.h"
+#include "engine/animator.h"
+#include "io/error.h"
+#include "runtime/model.h"
+#include "server/api_common.h"
+#include "textemotion/tagger.h"
+#include "timeline/timeline.h"
+
+namespace emosync::server::detail {
+namespace {
+
+using io::Json;
+
+constexpr std::size_t kMaxText = 100000;  // characters of text or word timings
+
+const char* const kFields[] = {"text", "emotion", "words", "blinks", "fades", "autotag", "seed"};
+const char* const kFieldList = "text, emotion, words, blinks, fades, autotag, seed";
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string media_type(const std::string& content_type) {
+  std::string t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return t;
+}
+
+// The request's audio bytes and its text fields, wherever they came from.
+struct Fields {
+  const std::string* audio = nullptr;
+  std::map<std::string, std::string> values;
+};
+
+void add_field(Fields& f, const std::string& name, const std::string& value) {
+  bool known = false;
+  for (const char* k : kFields) known = known || name == k;
+  if (!known) bad(name + ": unknown field (expected audio and " + std::string(kFieldList) + ")");
+  if (!f.values.emplace(name, value).second) bad(name + ": given more than once");
+  if (value.size() > kMaxText) bad(name + ": longer than " + std::to_string(kMaxText) + " characters", 413);
+}
+
+Fields fields_of(const Request& req) {
+  Fields f;
+  const std::string type = media_type(req.content_type);
+  if (type == "multipart/form-data") {
+    for (const auto& p : req.parts) {
+      if (p.name == "audio") {
+        if (f.audio) bad("audio: given more than once");
+        f.audio = &p.content;
+      } else {
+        add_field(f, p.name, p.content);
+      }
+    }
+    if (!f.audio) bad("audio: missing (a multipart/form-data part named 'audio' holding the speech file)");
+  } else if (type.empty() || starts_with(type, "audio/") || type == "application/octet-stream") {
+    f.audio = &req.body;
+    if (req.body.empty()) bad("audio: empty body (send the speech file as the body, Content-Type audio/wav)");
+  } else {
+    bad("Content-Type: expected audio/wav (the file as the body, fields as query parameters) or "
+        "multipart/form-data (parts 'audio', 'text', 'words', ...), got '" + req.content_type + "'", 415);
+  }
+  for (const auto& [k, v] : req.params) {
+    if (k == "audio") bad("audio: send the speech file as the body or as a multipart part, not as a query parameter");
+    add_field(f, k, v);
+  }
+  return f;
+}
+
+bool flag(const Fields& f, const std::string& name, bool fallback) {
+  auto it = f.values.find(name);
+  if (it == f.values.end()) return fallback;
+  const std::string& v = it->second;
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  bad(name + ": must be 0 or 1, got '" + v + "'");
+}
+
+const std::string* value(const Fields& f, const std::string& name) {
+  auto it = f.values.find(name);
+  return it == f.values.end() ? nullptr : &it->second;
+}
+
+// "joy" or "joy:70" -> (class name, intensity 0..100; the name alone is L3).
+std::pair<std::string, float> parse_emotion_field(const std::string& v) {
+  const auto colon = v.find(':');
+  const std::string name = v.substr(0, colon);
+  if (!emotion::find(name)) bad("emotion: unknown emotion '" + name + "'; valid: " + emotion::valid_names_text());
+  float intensity = timeline::kDefaultIntensity;
+  if (colon != std::string::npos) {
+    const std::string num = v.substr(colon + 1);
+    char* end = nullptr;
+    double x = std::strtod(num.c_str(), &end);
+    if (num.empty() || end != num.c_str() + num.size() || !std::isfinite(x) || x < 0 || x > 100)
+      bad("emotion: intensity must be a number in [0, 100], got '" + num + "'");
+    intensity = static_cast<float>(x);
+  }
+  return {name, intensity};
+}
+
+audio::Audio decode_speech(const std::string& bytes, double max_seconds) {
+  audio::Audio a;
+  try {
+    a = audio::decode_audio(bytes, "audio", max_seconds);
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    bad(msg, msg.find("longer than") != std::string::npos ? 413 : 400);
+  }
+  if (a.samples.empty()) bad("audio: no samples");
+  for (std::size_t i = 0; i < a.samples.size(); ++i)
+    if (!std::isfinite(a.samples[i])) bad("audio: sample " + std::to_string(i) + " is not a finite number");
+  // The engine takes 8..48 kHz; other rates are brought to the model's 16 kHz first.
+  if (a.sample_rate < engine::kMinSampleRate || a.sample_rate > engine::kMaxSampleRate) {
+    try {
+      a = audio::resample(a, audio::kModelRate);
+    } catch (const Error& e) {
+      bad(std::string("audio: ") + e.what());
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+Reply animate_api(const Options& opt, const Request& req) {
+  const Fields f = fields_of(req);
+  const std::string* text = value(f, "text");
+  const std::string* emotion = value(f, "emotion");
+  const std::string* words_tsv = value(f, "words");
+  if (text && emotion) bad("emotion: give 'text' or 'emotion', not both");
+  if (words_tsv && !text) bad("words: needs 'text' (the timings belong to its words)");
+
+  engine::Options eo;
+  eo.post.blinks = flag(f, "blinks", true);
+  eo.post.fades = flag(f, "fades", true);
+  const bool autotag = flag(f, "autotag", true);
+  if (const std::string* seed = value(f, "seed")) {
+    char* end = nullptr;
+    unsigned long s = std::strtoul(seed->c_str(), &end, 10);
+    if (seed->empty() || end != seed->c_str() + seed->size() || s > 0xffffffffu || (*seed)[0] == '-')
+      bad("seed: must be a whole number in [0, 4294967295], got '" + *seed + "'");
+    eo.post.seed = static_cast<unsigned>(s);
+  }
+
+  std::optional<std::pair<std::string, float>> one_emotion;
+  if (emotion) one_emotion = parse_emotion_field(*emotion);
+
+  std::vector<timeline::WordTiming> words;
+  if (words_tsv) {
+    try {
+      words = timeline::parse_words_tsv(*words_tsv, "words");  // "words:<line>: ..."
+    } catch (const Error& e) {
+      bad(e.what());
+    }
+    if (words.empty()) bad("words: no 'start end word' lines");
+  }
+
+  std::string tagged, how = "neutral (no text)";
+  if (one_emotion) {
+    const float i = one_emotion->second;
+    tagged = "[" + one_emotion->first + ":" +
+             (i == std::round(i) ? std::to_string(static_cast<int>(i)) : Json(i).dump()) + "]";
+    how = "one emotion for the clip";
+  } else if (text) {
+    if (!autotag && text->find('[') == std::string::npos) {
+      tagged = *text;
+      how = "plain text, neutral (autotag=0)";
+    } else {
+      textemotion::TimelineText t = textemotion::timeline_text(*text, textemotion::Tagger::embedded());
+      tagged = t.text;
+      how = t.how;
+    }
+    std::vector<timeline::Segment> segments;
+    try {
+      segments = timeline::parse_tagged(tagged);
+    } catch (const Error& e) {
+      bad(std::string("text: ") + e.what());
+    }
+    if (timeline::words_of(segments).empty()) bad("text: no words (give the words that are spoken, or 'emotion')");
+  }
+
+  // Last: the upload itself, the costliest check.
+  const audio::Audio speech = decode_speech(*f.audio, opt.max_audio_s);
+  const double seconds = speech.duration_s();
+  if (!words.empty() && words.back().end_s > seconds + 0.5)
+    bad("words: the last word ends at " + Json(words.back().end_s).dump() + " s, after the audio (" +
+        Json(std::round(seconds * 1000) / 1000).dump() + " s)");
+
+  std::shared_ptr<const runtime::Model> model = opt.model;
+  if (!model) model = std::shared_ptr<const runtime::Model>(&runtime::Model::embedded_default(), [](const runtime::Model*) {});
+  engine::Animator animator(model, eo);
+  if (one_emotion) animator.set_emotion(one_emotion->first, one_emotion->second);
+  else if (text) animator.set_timeline(tagged, words);
+  const std::vector<float> out = animator.process(speech.samples.data(), speech.samples.size(), speech.sample_rate);
+
+  Json frames = Json::array();
+  for (std::size_t i = 0; i + arkit::kCount <= out.size(); i += arkit::kCount) frames.push_back(vec(out.data() + i, arkit::kCount));
+  return json_reply({{"fps", engine::kFps},
+                     {"names", names_json()},
+                     {"frames", frames},
+                     {"tagged", tagged},
+                     {"how", how},
+                     {"seconds", seconds},
+                     {"sample_rate", speech.sample_rate}});
+}
+
+}  // namespace emosync::server::detail
