@@ -2,7 +2,9 @@
 // (no server round trip). A WAV/MP3/OGG becomes lips + blinks, with the emotion from the
 // text box (tagged, or plain text tagged here by the text emotion model); text alone
 // becomes the expression over its estimated speaking time with the lips at rest. The
-// result plays on the viewer's face in sync with the audio.
+// result plays on the viewer's face in sync with the audio. "Animate on the server" sends
+// the same speech and text to POST /api/animate instead (the native runtime in emosync
+// serve, with the model it was started with; no WebAssembly download).
 import { LipSyncWasmWrapper } from './lipsync-wasm.js';
 import { loadAnimation, loadWav, seek } from './viewer.js';
 import { getVocab } from './vocab.js';
@@ -109,6 +111,33 @@ async function run() {
   }
 }
 
+async function runOnServer() {
+  delete document.body.dataset.live;
+  const file = $('live-wav').files[0];
+  if (!file) return say('the server animates speech: choose or drop an audio file first', true);
+  const text = $('live-use-text').checked ? $('text').value.trim() : '';
+  const form = new FormData();
+  form.append('audio', file, file.name);
+  if (text) form.append('text', text);
+  say(`animating ${file.name} on the server…`);
+  try {
+    const t0 = performance.now();
+    const res = await fetch('/api/animate', { method: 'POST', body: form });
+    const j = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+    if (!res.ok) throw new Error(`${file.name}: ${j.error || `HTTP ${res.status}`}`);
+    const ms = performance.now() - t0;
+    if (text && j.tagged !== text) $('text').value = j.tagged;
+    await loadWav(file, { generate: false });
+    loadAnimation({ fps: j.fps, names: j.names, frames: j.frames }, file.name);
+    say(`${file.name}: ${j.frames.length} frames computed by the server (POST /api/animate, ${j.how}) in ${ms.toFixed(0)} ms`);
+    document.body.dataset.live = String(j.frames.length);
+    seek(0);
+  } catch (e) {
+    say(e.message || String(e), true);
+    document.body.dataset.live = 'error';
+  }
+}
+
 async function tag() {
   try {
     const w = await runtime();
@@ -125,6 +154,7 @@ async function tag() {
 
 $('live-run').addEventListener('click', run);
 $('live-tag').addEventListener('click', tag);
+$('live-server').addEventListener('click', runOnServer);
 const drop = $('live-drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
@@ -140,10 +170,11 @@ drop.addEventListener('drop', (e) => {
 });
 
 getVocab().then((v) => {
+  if (!(v.features && v.features.animate)) $('live-server').disabled = true;
   if (v.features && v.features.wasm) return;
   for (const id of ['live-run', 'live-tag']) $(id).disabled = true;
-  say('this server has no WebAssembly runtime: run scripts/build-wasm, then rebuild emosync', true);
+  say('this server has no WebAssembly runtime: run scripts/build-wasm, then rebuild emosync (or use "Animate on the server")', true);
 }).catch(() => {});
 
 // For tests and the console.
-window.emosyncLive = { run, tag, runtime, spreadWords };
+window.emosyncLive = { run, runOnServer, tag, runtime, spreadWords };
