@@ -464,6 +464,19 @@ TEST_F(ServerHttpAnimate, RawBodyAndMultipartBothAnimate) {
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(Json::parse(bad->body)["error"].get<std::string>().find("emotion"), std::string::npos);
+  // Requests in parallel share the model and the text tagger: same answers as one alone.
+  std::vector<std::string> bodies(3);
+  std::vector<std::thread> threads;
+  for (auto& b : bodies)
+    threads.emplace_back([&b, this] {
+      auto cc = client();
+      cc.set_read_timeout(60, 0);
+      auto res = cc.Post("/api/animate?text=%5Bjoy%3A70%5D%20I%20got%20the%20job!&blinks=0", speech_wav(), "audio/wav");
+      if (res) b = res->body;
+    });
+  for (auto& th : threads) th.join();
+  for (const auto& b : bodies) EXPECT_EQ(b, raw->body);
+
   httplib::MultipartFormDataItems junk = {{"audio", "not a wav at all", "x.wav", "audio/wav"}};
   auto bad_audio = c.Post("/api/animate", junk);
   ASSERT_TRUE(bad_audio);

@@ -179,6 +179,22 @@ TEST(Tagger, IntensityRule) {
   EXPECT_EQ(intensity_of(0, p), 0);
 }
 
+// What say/animate and serve hand the timeline: tags pass, plain text gets tagged, text
+// without a sentence stays neutral.
+TEST(Tagger, TimelineTextTagsOnlyPlainText) {
+  const Tagger& t = Tagger::embedded();
+  TimelineText given = timeline_text("[sad:40] Oh well. [glee] typo stays for the parser", t);
+  EXPECT_EQ(given.text, "[sad:40] Oh well. [glee] typo stays for the parser");
+  EXPECT_EQ(given.how, "tags as given");
+  TimelineText plain = timeline_text("Thank you so much, this is wonderful! I am so sorry for your loss.", t);
+  EXPECT_EQ(plain.text, to_tagged_text(t.tag("Thank you so much, this is wonderful! I am so sorry for your loss.", {})));
+  EXPECT_EQ(plain.text.rfind("[gratitude:", 0), 0u) << plain.text;
+  EXPECT_NE(plain.how.find("text-emotion model"), std::string::npos);
+  TimelineText empty = timeline_text("   ", t);
+  EXPECT_EQ(empty.text, "   ");
+  EXPECT_NE(empty.how.find("neutral"), std::string::npos);
+}
+
 TEST(Tagger, EmbeddedModelTagsText) {
   // The model ships in models/textemotion and is embedded: failing to load it is a bug.
   const Tagger* t = &Tagger::embedded();
