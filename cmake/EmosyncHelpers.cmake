@@ -17,17 +17,22 @@ function(emosync_warnings target)
   endif()
 endfunction()
 
-# emosync_library(<concern> SOURCES ... [DEPS ...] [PUBLIC_DEPS ...])
+# emosync_library(<concern> [TORCH] SOURCES ... [DEPS ...] [PUBLIC_DEPS ...])
 # Creates the static library emosync_<concern>; headers are included as
-# "<concern>/<file>.h" from src/.
+# "<concern>/<file>.h" from src/. TORCH marks a library that needs libtorch: it is
+# linked into emosync-torch only, so the everyday `emosync` binary stays small.
 function(emosync_library name)
-  cmake_parse_arguments(A "" "" "SOURCES;DEPS;PUBLIC_DEPS" ${ARGN})
+  cmake_parse_arguments(A "TORCH" "" "SOURCES;DEPS;PUBLIC_DEPS" ${ARGN})
   add_library(emosync_${name} STATIC ${A_SOURCES})
   target_include_directories(emosync_${name} PUBLIC ${EMOSYNC_ROOT}/src)
   target_link_libraries(emosync_${name} PUBLIC ${A_PUBLIC_DEPS} PRIVATE ${A_DEPS})
   set_target_properties(emosync_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   emosync_warnings(emosync_${name})
-  set_property(GLOBAL APPEND PROPERTY EMOSYNC_LIBRARIES emosync_${name})
+  if(A_TORCH)
+    set_property(GLOBAL APPEND PROPERTY EMOSYNC_TORCH_LIBRARIES emosync_${name})
+  else()
+    set_property(GLOBAL APPEND PROPERTY EMOSYNC_LIBRARIES emosync_${name})
+  endif()
 endfunction()
 
 # emosync_test(<name> SOURCES ... DEPS ... [LABELS ...] [FILTER gtest-filter])

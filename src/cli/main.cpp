@@ -3,9 +3,18 @@
 #include <iostream>
 
 #include "cli/command.h"
+#ifndef EMOSYNC_TORCH_CLI
+#include "cli/torch_forward.h"
+#endif
 #include "io/error.h"
 
 int main(int argc, char** argv) {
+#ifndef EMOSYNC_TORCH_CLI
+  if (emosync::cli::needs_torch(argc, argv)) {
+    std::cerr << "emosync: error: " << emosync::cli::exec_torch_binary(argc, argv) << "\n";
+    return 1;
+  }
+#endif
   CLI::App app{"emosync: talking-avatar faces that feel something.\n"
                "Text with an emotion flow plus speech -> 52 ARKit blendshapes at 30 fps."};
   app.require_subcommand(1);

@@ -16,10 +16,10 @@
 // chunking.
 //
 // Streaming latency: a frame at instant t is ready once the input reaches
-//   t + 25 ms (log-mel window) + 40 ms (model look-ahead: 3 encoder frames + 1 for 30 fps
-//   resampling) + the resampler's half filter (0 at 16 kHz, 2.2 ms from 48 kHz, 4.4 ms
-//   from 8 kHz)
-// i.e. about 65-70 ms, plus the chunk the caller pushes (10 ms chunks: <= 80 ms).
+//   t + 25 ms (log-mel window) + the model's look-ahead (arch().lookahead_ms(): encoder
+//   look-ahead + 10 ms for 30 fps resampling; 70 ms for the shipped model) + the
+//   resampler's half filter (0 at 16 kHz, 2.2 ms from 48 kHz, 4.4 ms from 8 kHz)
+// i.e. 95-99.4 ms with the shipped model, plus the chunk the caller pushes.
 // algorithmic_latency_ms() gives the figure; tests/engine measures it.
 //
 // Emotion: a constant conditioning, a class name + intensity, or a tagged-text timeline

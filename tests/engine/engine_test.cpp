@@ -284,7 +284,7 @@ TEST(Animator, StreamingLatencyIsLookaheadPlusOneChunk) {
     std::printf("%d Hz: algorithmic latency %.1f ms, measured with 10 ms chunks %.1f ms\n", rate, algorithmic, worst_ms);
     EXPECT_LE(worst_ms, algorithmic + 10.0 + 1e-6) << rate;
     EXPECT_GE(worst_ms, algorithmic - 34.0) << rate;  // frames are 33 ms apart
-    EXPECT_LE(algorithmic + 10.0, 100.0);
+    EXPECT_LE(algorithmic, 100.0);  // issue 7: algorithmic latency (without the chunk) <= 100 ms
   }
 }
 
