@@ -103,6 +103,25 @@ TEST(TrainConfig, ErrorsNameTheField) {
   j = tiny_config("x");
   j["backbone"] = {{"mode", "thaw"}};
   expect_error(j, "backbone.mode");
+  j = tiny_config("x");
+  j["loss"]["channel_weights"] = {{"mouthClosed", 3}};
+  expect_error(j, "loss.channel_weights.mouthClosed");
+  j = tiny_config("x");
+  j["gain_db"] = -3;
+  expect_error(j, "gain_db");
+}
+
+TEST(Dataset, GainMovesLogMelButNotSilenceOrPadding) {
+  train::Window w;
+  const float floor = std::log(1e-10f);
+  w.features = {-2.0f, floor, 0.0f, 1.5f};
+  train::apply_gain(w, 10.0f);  // power x10: ln power + ln 10
+  EXPECT_NEAR(w.features[0], -2.0f + std::log(10.0f), 1e-5f);
+  EXPECT_EQ(w.features[1], floor);
+  EXPECT_EQ(w.features[2], 0.0f);
+  EXPECT_NEAR(w.features[3], 1.5f + std::log(10.0f), 1e-5f);
+  train::apply_gain(w, -400.0f);  // far below the floor: clamped there
+  EXPECT_EQ(w.features[0], floor);
 }
 
 TEST(Curriculum, DefaultScheduleIs5050ThenRampThen2080) {
@@ -230,6 +249,62 @@ TEST(Train, V3StartsFromBaseAndFrozenBackboneStaysPut) {
   }
   // The FiLM projections moved (they are trained), though they started from the base.
   EXPECT_FALSE(torch::equal(nv->named_parameters()["block_film.0.weight"], pb["block_film.0.weight"]));
+}
+
+// The V3 terms do what they say on the toy data (whose lip targets ignore emotion): with
+// lip invariance the lips differ less between two emotions over the same audio, and with
+// rest anchors the face on silence is nearer the preset.
+TEST(Train, LipInvarianceAndRestAnchorsPullTheirWay) {
+  fs::path base = scratch("inv_base");
+  io::Json jb = tiny_config(base.string());
+  jb["epochs"] = 2;
+  train::run_training(parse(jb));
+  auto train_v3 = [&](const std::string& name, float weight) {
+    io::Json jv = tiny_config(scratch(name).string(), "v3");
+    jv["init_from"] = (base / "checkpoint.pt").string();
+    jv["epochs"] = 3;
+    jv["loss"]["lip_invariance"] = weight;
+    jv["loss"]["anchor_rest"] = weight;
+    const std::string model = (scratch(name) / "m.safetensors").string();
+    train::export_checkpoint(train::run_training(parse(jv)).checkpoint, model);
+    return runtime::Model::load(model);
+  };
+  runtime::Model off = train_v3("inv_off", 0.0f), on = train_v3("inv_on", 30.0f);
+  const auto& item = train::Dataset::load_item((toy_root() / "data/item0000").string());
+  const auto anchors = train::load_anchor_pairs((toy_root() / "presets.json").string());
+  ASSERT_GE(anchors.size(), 2u);
+  auto lips_apart = [&](const runtime::Model& m) {
+    std::vector<float> ca, cb;
+    for (std::size_t k = 0; k < item.frames; ++k) {
+      ca.insert(ca.end(), anchors[0].cond.begin(), anchors[0].cond.end());
+      cb.insert(cb.end(), anchors[1].cond.begin(), anchors[1].cond.end());
+    }
+    auto ya = m.forward(item.features.data(), item.feature_frames, ca.data(), item.frames);
+    auto yb = m.forward(item.features.data(), item.feature_frames, cb.data(), item.frames);
+    double d = 0;
+    for (std::size_t k = 0; k < item.frames; ++k)
+      for (const char* lip : {"jawOpen", "mouthClose", "mouthFunnel", "mouthPucker"}) {
+        const std::size_t c = *arkit::find(lip);
+        d += std::abs(ya[k * 52 + c] - yb[k * 52 + c]);
+      }
+    return d;
+  };
+  auto rest_error = [&](const runtime::Model& m) {
+    std::vector<float> silence(100 * 80, std::log(1e-10f)), cond;
+    const std::size_t frames = model::output_frames_for(100);
+    double e = 0;
+    for (const auto& a : anchors) {
+      cond.clear();
+      for (std::size_t k = 0; k < frames; ++k) cond.insert(cond.end(), a.cond.begin(), a.cond.end());
+      auto y = m.forward(silence.data(), 100, cond.data(), frames);
+      for (std::size_t c = 0; c < 52; ++c) e += std::abs(y[(frames / 2) * 52 + c] - a.preset[c]);
+    }
+    return e;
+  };
+  std::printf("lips apart: off %.4f on %.4f; rest error: off %.4f on %.4f\n", lips_apart(off), lips_apart(on),
+              rest_error(off), rest_error(on));
+  EXPECT_LT(lips_apart(on), lips_apart(off));
+  EXPECT_LT(rest_error(on), rest_error(off));
 }
 
 // Run only by the DDP test in child processes (RANK, WORLD_SIZE set); ctest does not
