@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "emotion/classes.h"
-#include "engine/stream_resampler.h"
+#include "features/stream_resampler.h"
 #include "features/clock.h"
 #include "features/log_mel.h"
 #include "io/error.h"
@@ -121,7 +121,7 @@ struct Animator::Pipeline {
   }
 
   Options options;
-  std::optional<StreamResampler> resampler;
+  std::optional<features::StreamResampler> resampler;
   LoudnessNormalizer loudness{options.loudness};
   features::StreamingLogMel mel;
   runtime::Stream stream;
@@ -236,7 +236,7 @@ double Animator::algorithmic_latency_ms(int sample_rate) const {
   const double resampler_ms =
       sample_rate == features::kSampleRate
           ? 0.0
-          : 1000.0 * static_cast<double>(StreamResampler(sample_rate, features::kSampleRate).latency_samples()) /
+          : 1000.0 * static_cast<double>(features::StreamResampler(sample_rate, features::kSampleRate).latency_samples()) /
                 sample_rate;
   return window_ms + model_->arch().lookahead_ms() + resampler_ms;
 }

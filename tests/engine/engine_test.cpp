@@ -9,7 +9,7 @@
 #include "arkit/channel_split.h"
 #include "engine/animator.h"
 #include "engine/loudness.h"
-#include "engine/stream_resampler.h"
+#include "features/stream_resampler.h"
 #include "features/clock.h"
 #include "features/resample.h"
 #include "model/model_file.h"
@@ -77,29 +77,6 @@ double lip_mean_abs_diff(const std::vector<float>& a, const std::vector<float>& 
   return s / static_cast<double>(n * lips.size());
 }
 }  // namespace
-
-TEST(StreamResampler, SameOutputInAnyChunksAndEqualToResampleSinc) {
-  std::vector<float> x(20000);
-  post::Rng rng(5);
-  for (auto& v : x) v = static_cast<float>(0.3 * rng.normal());
-  for (int rate : {8000, 11025, 22050, 44100, 48000, 44101}) {
-    const auto sinc = features::resample_sinc(x, rate, 16000);
-    std::vector<float> ref;
-    engine::StreamResampler whole(rate, 16000);
-    whole.push(x.data(), x.size(), ref);
-    whole.finish(ref);
-    ASSERT_EQ(ref.size(), sinc.size()) << rate;
-    EXPECT_LE(max_abs_diff(ref, sinc), 1e-6f) << rate;
-    for (std::size_t chunk : {1, 7, 160, 4096}) {
-      engine::StreamResampler r(rate, 16000);
-      std::vector<float> got;
-      for (std::size_t i = 0; i < x.size(); i += chunk) r.push(x.data() + i, std::min(chunk, x.size() - i), got);
-      r.finish(got);
-      ASSERT_EQ(got.size(), ref.size()) << rate << " Hz, chunk " << chunk;
-      EXPECT_EQ(got, ref) << rate << " Hz, chunk " << chunk;
-    }
-  }
-}
 
 TEST(Loudness, SameOutputInAnyChunksAndGainRemoved) {
   const auto& s = speech();

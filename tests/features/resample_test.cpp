@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
+#include "features/stream_resampler.h"
 #include "io/error.h"
 
 using namespace emosync;
@@ -76,4 +79,27 @@ TEST(ResampleSinc, UnusualRatePairsUseTheUntabledPath) {
   std::vector<float> y = resample_sinc(tone(500, 44101, 0.5, 0.5), 44101, 16000);
   EXPECT_EQ(y.size(), 8000u);
   EXPECT_LT(worst_vs_ideal(y, 500, 16000, 0.5), 1e-3);
+}
+
+TEST(StreamResampler, SameOutputInAnyChunksAndEqualToResampleSinc) {
+  std::vector<float> x(20000);
+  std::mt19937 rng(5);
+  std::normal_distribution<float> nd(0.0f, 0.3f);
+  for (auto& v : x) v = nd(rng);
+  for (int rate : {8000, 11025, 22050, 44100, 48000, 44101}) {
+    const auto sinc = resample_sinc(x, rate, 16000);
+    std::vector<float> ref;
+    StreamResampler whole(rate, 16000);
+    whole.push(x.data(), x.size(), ref);
+    whole.finish(ref);
+    EXPECT_EQ(ref, sinc) << rate;  // resample_sinc is this class over the whole buffer
+    for (std::size_t chunk : {1, 7, 160, 4096}) {
+      StreamResampler r(rate, 16000);
+      std::vector<float> got;
+      for (std::size_t i = 0; i < x.size(); i += chunk) r.push(x.data() + i, std::min(chunk, x.size() - i), got);
+      r.finish(got);
+      ASSERT_EQ(got.size(), ref.size()) << rate << " Hz, chunk " << chunk;
+      EXPECT_EQ(got, ref) << rate << " Hz, chunk " << chunk;
+    }
+  }
 }

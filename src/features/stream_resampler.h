@@ -1,8 +1,7 @@
 #pragma once
-// Streaming form of features::resample_sinc: the same windowed-sinc filter. The output is
-// bit-identical whatever the chunking (offline and streaming runs of the engine share
-// it), and equals resample_sinc to float rounding (sums are split into 8 partial sums
-// for speed; tests/engine allows 1e-6). Output sample n sits at input time
+// The windowed-sinc resampler of features/resample.h in streaming form (resample_sinc is
+// this class run once over a whole buffer). The output is bit-identical whatever the
+// chunking, so offline and streaming runs of the engine agree. Output sample n sits at input time
 // n * from / to; samples past the end count as zero, and finish() ends the output at
 // round(n_in * to / from) samples, like resample_sinc.
 //
@@ -13,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace emosync::engine {
+namespace emosync::features {
 
 class StreamResampler {
  public:
@@ -41,4 +40,4 @@ class StreamResampler {
   bool passthrough_ = false;
 };
 
-}  // namespace emosync::engine
+}  // namespace emosync::features

@@ -1,4 +1,4 @@
-#include "engine/stream_resampler.h"
+#include "features/stream_resampler.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,11 +7,11 @@
 
 #include "io/error.h"
 
-namespace emosync::engine {
+namespace emosync::features {
 
 namespace {
-// The filter of features/resample.h: rolloff 0.91 of the lower Nyquist, 32 zero crossings
-// per side, Kaiser beta 8.6, every phase normalised to unit DC gain.
+// The filter features/resample.h documents: rolloff 0.91 of the lower Nyquist, 32 zero
+// crossings per side, Kaiser beta 8.6, every phase normalised to unit DC gain.
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kRolloff = 0.91;
 constexpr double kZeroCrossings = 32;
@@ -129,4 +129,4 @@ void StreamResampler::produce(std::vector<float>& out, bool final) {
   buffer_start_ += drop;
 }
 
-}  // namespace emosync::engine
+}  // namespace emosync::features
