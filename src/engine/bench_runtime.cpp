@@ -1,8 +1,8 @@
 // Runtime benchmark (issue 7 speed targets), one thread, CPU time of this thread:
 //   offline: features + model + post over 60 s of audio, as x real time (target >= 1000x)
 //   streaming: compute per 10 ms chunk pushed and pulled, in ms (target <= 1 ms)
-//   latency: algorithmic (window + model look-ahead + resampler) and measured with 10 ms
-//            chunks, in ms (target <= 100 ms)
+//   latency: algorithmic (window + model look-ahead + resampler; target <= 100 ms) and
+//            measured with 10 ms chunks, in ms
 // Usage: bench_runtime [model.safetensors] (default: the shipped model in models/default)
 #include <algorithm>
 #include <cmath>
@@ -80,9 +80,10 @@ int main(int argc, char** argv) {
     for (double v : per_chunk) sum += v;
     std::printf("stream 10 ms chunk @ %5d Hz, mean %10.4f ms %9s\n", rate, 1000 * sum / per_chunk.size(), "<= 1 ms");
     std::printf("stream 10 ms chunk @ %5d Hz, p99  %10.4f ms\n", rate, 1000 * per_chunk[per_chunk.size() * 99 / 100]);
-    std::printf("latency @ %5d Hz, algorithmic     %10.1f ms %9s\n", rate, a.algorithmic_latency_ms(rate), "");
-    std::printf("latency @ %5d Hz, + 10 ms chunk   %10.1f ms %9s\n", rate, a.algorithmic_latency_ms(rate) + 10,
+    // Issue 7's bound is on the algorithmic latency; the chunk is the caller's choice.
+    std::printf("latency @ %5d Hz, algorithmic     %10.1f ms %9s\n", rate, a.algorithmic_latency_ms(rate),
                 "<= 100 ms");
+    std::printf("latency @ %5d Hz, + 10 ms chunk   %10.1f ms %9s\n", rate, a.algorithmic_latency_ms(rate) + 10, "");
     std::printf("latency @ %5d Hz, measured        %10.1f ms\n", rate, worst_latency);
   }
   return 0;
