@@ -101,7 +101,9 @@ std::string heat_map(const HeatMap& hm) {
   for (const auto& r : hm.cells)
     for (double v : r) hi = std::max(hi, v);
   if (hi <= 0) hi = 1;
-  const int W = label_w + cell * static_cast<int>(n) + 20, H = top + cell * static_cast<int>(n) + 20;
+  // Wide enough for the title too (about 7 px a character at 13 px).
+  const int W = std::max(label_w + cell * static_cast<int>(n) + 20, 16 + 7 * static_cast<int>(hm.title.size())),
+            H = top + cell * static_cast<int>(n) + 20;
   std::ostringstream o;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
     << "\" font-family=\"sans-serif\" font-size=\"10\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
