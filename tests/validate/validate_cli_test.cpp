@@ -30,7 +30,8 @@ TEST(ValidateCli, DefaultModelReportIsCompleteAndItsExitStatusTellsTheTruth) {
   for (const auto& rule : rep["rules"]) {
     const std::string id = rule["id"];
     if (id == "reproducibility.variance" || id == "reproducibility.error" || id == "distinctness.identification" ||
-        id == "loudness.lip_shift" || id == "lipsync.rest_after_speech")
+        id == "loudness.lip_shift" || id == "lipsync.rest_after_speech") {
       EXPECT_TRUE(rule["pass"].get<bool>()) << id << " = " << rule["value"];
+    }
   }
 }
