@@ -52,12 +52,22 @@ function(emosync_test name)
     EMOSYNC_SOURCE_DIR="${EMOSYNC_ROOT}"
     EMOSYNC_BINARY_DIR="${CMAKE_BINARY_DIR}")
   emosync_warnings(test_${name})
-  # Escape the list so every label survives gtest_discover_tests' argument splitting.
-  string(REPLACE ";" "\\;" labels "${name};${A_LABELS}")
-  gtest_discover_tests(test_${name} ${filter_args}
-    PROPERTIES LABELS "${labels}"
-    ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE"
-    DISCOVERY_TIMEOUT 60)
+  if(A_LABELS)
+    # gtest_discover_tests keeps only the first of several labels (its PROPERTIES are
+    # re-split on the way into the generated script), so a suite with extra labels
+    # (shared_data, ...) is one ctest entry that carries all of them.
+    set(cmd test_${name})
+    if(A_FILTER)
+      list(APPEND cmd --gtest_filter=${A_FILTER})
+    endif()
+    add_test(NAME ${name} COMMAND ${cmd})
+    set_tests_properties(${name} PROPERTIES LABELS "${name};${A_LABELS}" ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE")
+  else()
+    gtest_discover_tests(test_${name} ${filter_args}
+      PROPERTIES LABELS "${name}"
+      ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE"
+      DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()
 
 # emosync_embed(<target> FUNC <name> FILES ...)
