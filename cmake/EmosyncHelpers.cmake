@@ -75,8 +75,28 @@ endfunction()
 # build) carries its tables and default model without reading the disk. Generates
 #   std::optional<std::string_view> emosync::embedded::<name>(std::string_view key)
 # whose keys are paths relative to the repository root ("data/emotion/...json").
+# OPTIONAL: when FILES is empty or one of them is missing (a model not trained yet, a
+# WebAssembly module not built), the function is generated anyway and finds nothing,
+# so callers report the absence clearly instead of the build failing.
 function(emosync_embed target)
-  cmake_parse_arguments(A "" "FUNC" "FILES" ${ARGN})
+  cmake_parse_arguments(A "OPTIONAL" "FUNC" "FILES" ${ARGN})
+  set(missing FALSE)
+  if(NOT A_FILES)
+    set(missing TRUE)
+  endif()
+  foreach(f ${A_FILES})
+    if(NOT EXISTS ${EMOSYNC_ROOT}/${f})
+      set(missing TRUE)
+    endif()
+  endforeach()
+  if(A_OPTIONAL AND missing)
+    set(none ${CMAKE_CURRENT_BINARY_DIR}/${A_FUNC}_none.cpp)
+    file(WRITE ${none}
+      "#include <optional>\n#include <string_view>\nnamespace emosync::embedded {\n"
+      "std::optional<std::string_view> ${A_FUNC}(std::string_view) { return std::nullopt; }\n}\n")
+    target_sources(${target} PRIVATE ${none})
+    return()
+  endif()
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${A_FUNC}_embedded.cpp)
   set(deps)
   foreach(f ${A_FILES})
