@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pixelDiff } from '../support/pixels.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
@@ -50,19 +51,6 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-// Pixels that differ between two PNG screenshots (decoded in the page).
-async function pixelDiff(a, b) {
-  return page.evaluate(async ([x, y]) => {
-    const load = (s) => new Promise((res) => { const i = new Image(); i.onload = () => res(i); i.src = 'data:image/png;base64,' + s; });
-    const [ia, ib] = await Promise.all([load(x), load(y)]);
-    const px = (img) => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height; const g = c.getContext('2d'); g.drawImage(img, 0, 0); return g.getImageData(0, 0, c.width, c.height).data; };
-    const da = px(ia), db = px(ib);
-    if (da.length !== db.length) return -1;
-    let n = 0;
-    for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 24) n++;
-    return n;
-  }, [a.toString('base64'), b.toString('base64')]);
-}
 
 test('opens from file:// with no console errors and fetches nothing', async () => {
   assert.deepEqual(errors, []);
@@ -96,12 +84,12 @@ test('seeking moves the face to that moment', async () => {
   await page.waitForFunction((t) => Math.abs(window.emosyncPreview.time() - t) < 0.05, openT);
   const open = await stage.screenshot();
   writeFileSync(join(SHOTS, 'preview.png'), await page.screenshot());
-  const changed = await pixelDiff(rest, open);
+  const changed = await pixelDiff(page, rest, open);
   assert.ok(changed > 300, `only ${changed} pixels changed between t=0 and t=${openT.toFixed(2)} s`);
   assert.match(await page.locator('#time').textContent(), new RegExp(`^${openT.toFixed(2)} / `));
   // Back to the start: the same picture as before.
   await page.evaluate(() => window.emosyncPreview.seek(0));
-  assert.ok((await pixelDiff(rest, await stage.screenshot())) < 50);
+  assert.ok((await pixelDiff(page, rest, await stage.screenshot())) < 50);
   assert.deepEqual(errors, []);
 });
 

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeGlb, makeWav } from './glb.mjs';
 import { encodeWav, speechLike } from '../wasm/audio.mjs';
+import { pixelDiff } from '../support/pixels.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
@@ -65,19 +66,6 @@ async function open(path, { acceptDownloads = false, origin = null } = {}) {
   return { page, errors, context };
 }
 
-// Number of pixels that differ between two PNG screenshots (decoded in the page).
-async function pixelDiff(page, a, b) {
-  return page.evaluate(async ([x, y]) => {
-    const load = (s) => new Promise((res) => { const i = new Image(); i.onload = () => res(i); i.src = 'data:image/png;base64,' + s; });
-    const [ia, ib] = await Promise.all([load(x), load(y)]);
-    const px = (img) => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height; const g = c.getContext('2d'); g.drawImage(img, 0, 0); return g.getImageData(0, 0, c.width, c.height).data; };
-    const da = px(ia), db = px(ib);
-    if (da.length !== db.length) return -1;
-    let n = 0;
-    for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 24) n++;
-    return n;
-  }, [a.toString('base64'), b.toString('base64')]);
-}
 
 test('the API answers and validates', async () => {
   assert.equal(vocab.channels.length, 52);
