@@ -43,6 +43,10 @@ void setup(CLI::App& app) {
   train->add_option("--seed", o->seed, "random seed")->capture_default_str();
   train->add_option("--init", o->init, "start from this weights file (same architecture; fresh optimiser and schedule)");
   train->add_flag("--resume", o->resume, "continue from the checkpoint in --work");
+  train->add_flag("--pretrain", o->pretrain,
+                  "masked-language-model pretraining only; writes <out>/pretrained.safetensors for a later --init");
+  train->add_option("--mlm-weight", o->mlm_weight, "weight of an auxiliary MLM loss beside the supervised ones (0: off)")
+      ->capture_default_str();
   train->callback([o] {
     textemotion::TrainOptions opt = *o;
     opt.data_dir = textemotion::shared_data_dir(o->data_dir);

@@ -6,6 +6,7 @@
 
 #include "audio/audio.h"
 #include "dataset/merge.h"
+#include "dataset/speed_limit.h"
 #include "emotion/classes.h"
 #include "emotion/conditioning.h"
 #include "features/log_mel.h"
@@ -138,6 +139,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   ctx.compiler.compile_batch(cond.data(), frames, compiled.data());
   compiler::Blendshapes neutral = ctx.compiler.neutral();
   std::vector<float> targets = dataset::merge_targets(teacher_frames, compiled, neutral.data(), frames);
+  dataset::SpeedLimits::standard().apply(targets, frames, fps);
 
   dataset::Item item;
   item.id = s.id;

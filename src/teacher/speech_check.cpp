@@ -22,14 +22,23 @@ ClosureStats bilabial_closure(const Animation& a, const PhoneTimeline& t) {
     if (!v || !viseme::is_bilabial(*v) || p.end_s - p.start_s < kMinBilabialS - 1e-9) continue;
     ++s.bilabials;
     bool shut = false;
+    // The frame closest to shut, to say by how much a miss missed.
+    float best_close = 0, best_jaw = 1, best = -2;
     auto f0 = static_cast<std::size_t>(std::max(0.0, std::ceil(p.start_s * a.fps - 1e-9)));
-    for (std::size_t f = f0; f < a.frames && f / a.fps <= p.end_s + 1e-9; ++f)
-      if (a.at(f, close) >= kClosedMouthClose && a.at(f, jaw) <= kClosedJawOpen) shut = true;
+    for (std::size_t f = f0; f < a.frames && f / a.fps <= p.end_s + 1e-9; ++f) {
+      if (arkit::lips_sealed(a.at(f, close), a.at(f, jaw))) shut = true;
+      if (a.at(f, close) - a.at(f, jaw) > best) {
+        best = a.at(f, close) - a.at(f, jaw);
+        best_close = a.at(f, close);
+        best_jaw = a.at(f, jaw);
+      }
+    }
     if (shut) {
       ++s.closed;
     } else {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%s@%.3f", p.symbol.c_str(), p.start_s);
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%s@%.3f (mouthClose %.2f, jawOpen %.2f)", p.symbol.c_str(), p.start_s, best_close,
+                    best_jaw);
       s.misses.push_back(buf);
     }
   }
@@ -87,7 +96,7 @@ std::string SpeechCheckReport::markdown() const {
   char buf[256];
   s << "# Rule-based lipsync teacher on real speech (LJ Speech, forced alignments)\n\n";
   std::snprintf(buf, sizeof buf, "clips: %zu\n\nbilabial closure rate (p/b/m >= 40 ms with a frame of mouthClose >= %.2f and jawOpen <= %.2f): %zu/%zu = %.4f\n\n",
-                clips.size(), kClosedMouthClose, kClosedJawOpen, closure.closed, closure.bilabials, closure.rate());
+                clips.size(), arkit::kSealedMouthClose, arkit::kSealedJawOpen, closure.closed, closure.bilabials, closure.rate());
   s << buf;
   std::snprintf(buf, sizeof buf, "Pearson r(jawOpen, RMS envelope), mean over clips: %.3f (teacher output), %.3f (phoneme rules alone, no energy shaping)\n\nlargest frame-to-frame step over all channels: %.3f\n\n",
                 mean_r, mean_r_phonetic, max_step);

@@ -6,13 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "arkit/lip_seal.h"
 #include "teacher/teacher.h"
 
 namespace emosync::teacher {
 
-// "Lips shut": mouthClose at least this high and jawOpen at most this low.
-constexpr float kClosedMouthClose = 0.5f;
-constexpr float kClosedJawOpen = 0.15f;
+// "Lips shut" is arkit::lips_sealed; p/b/m shorter than this are not checked.
 constexpr double kMinBilabialS = 0.040;
 
 struct ClosureStats {

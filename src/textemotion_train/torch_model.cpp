@@ -46,14 +46,18 @@ MicroAlbertImpl::MicroAlbertImpl(const ModelConfig& c, double dropout) : cfg(c) 
   nn::init::normal_(pos_emb->weight, 0, 0.02);
 }
 
-MicroAlbertImpl::Output MicroAlbertImpl::forward(const torch::Tensor& ids, const torch::Tensor& valid) {
+torch::Tensor MicroAlbertImpl::encode(const torch::Tensor& ids, const torch::Tensor& valid) {
   const auto T = ids.size(1);
   auto pos = torch::arange(T, torch::kLong);
   auto x = emb_proj(drop(emb_ln(tok_emb(ids) + pos_emb(pos).unsqueeze(0))));
   // Padding keys get a large negative bias (not -inf, so fully padded rows stay finite).
   auto attn_bias = (1.0 - valid.to(torch::kFloat)).mul(-1e9).view({ids.size(0), 1, 1, T});
   for (int l = 0; l < cfg.layers; ++l) x = layer(x, attn_bias);
-  x = final_ln(x);
+  return final_ln(x);
+}
+
+MicroAlbertImpl::Output MicroAlbertImpl::forward(const torch::Tensor& ids, const torch::Tensor& valid) {
+  auto x = encode(ids, valid);
   auto m = valid.to(torch::kFloat).unsqueeze(-1);
   auto mean = (x * m).sum(1) / m.sum(1).clamp_min(1.0);
   auto pooled = drop(torch::cat({x.select(1, 0), mean}, -1));

@@ -29,6 +29,8 @@ struct MicroAlbertImpl : torch::nn::Module {
   };
   // ids [B, T] int64, valid [B, T] bool (false on padding).
   Output forward(const torch::Tensor& ids, const torch::Tensor& valid);
+  // The encoder alone: final hidden state of every token [B, T, H] (what MLM reads).
+  torch::Tensor encode(const torch::Tensor& ids, const torch::Tensor& valid);
 
   ModelConfig cfg;
   torch::nn::Embedding tok_emb{nullptr}, pos_emb{nullptr};

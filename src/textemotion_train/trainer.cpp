@@ -123,6 +123,47 @@ void predict_all(MicroAlbert& m, const std::vector<std::vector<int>>& inputs, st
   m->train();
 }
 
+// The MLM output: hidden → E (GELU, LayerNorm) → scores over the vocabulary through the
+// token embedding's own matrix (ALBERT's factorised, tied output).
+struct MlmHeadImpl : torch::nn::Module {
+  MlmHeadImpl(int hidden, int embed, int vocab) {
+    proj = register_module("proj", torch::nn::Linear(hidden, embed));
+    ln = register_module("ln", torch::nn::LayerNorm(torch::nn::LayerNormOptions({embed}).eps(1e-5)));
+    bias = register_parameter("bias", torch::zeros({vocab}));
+  }
+  torch::Tensor forward(const torch::Tensor& h, const torch::Tensor& embedding) {
+    return torch::matmul(ln(torch::gelu(proj(h), "tanh")), embedding.t()) + bias;
+  }
+  torch::nn::Linear proj{nullptr};
+  torch::nn::LayerNorm ln{nullptr};
+  torch::Tensor bias;
+};
+TORCH_MODULE(MlmHead);
+
+// BERT's masking: 15 % of the ordinary pieces (never specials or padding) become targets;
+// of those 80 % are replaced by [MASK], 10 % by a random piece, 10 % stay.
+// Returns the masked ids and the targets (-1 where nothing is predicted).
+std::pair<torch::Tensor, torch::Tensor> mask_tokens(const torch::Tensor& ids, const torch::Tensor& valid, int pieces,
+                                                    int mask_id, std::mt19937_64& rng) {
+  torch::Tensor masked = ids.clone(), target = torch::full_like(ids, -1);
+  auto in = ids.accessor<std::int64_t, 2>();
+  auto ok = valid.accessor<bool, 2>();
+  auto mo = masked.accessor<std::int64_t, 2>();
+  auto tg = target.accessor<std::int64_t, 2>();
+  std::uniform_real_distribution<double> uni(0, 1);
+  for (std::int64_t b = 0; b < ids.size(0); ++b)
+    for (std::int64_t t = 0; t < ids.size(1); ++t) {
+      if (!ok[b][t] || in[b][t] >= pieces || uni(rng) >= 0.15) continue;
+      tg[b][t] = in[b][t];
+      const double r = uni(rng);
+      if (r < 0.8)
+        mo[b][t] = mask_id;
+      else if (r < 0.9)
+        mo[b][t] = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(pieces));
+    }
+  return {masked, target};
+}
+
 }  // namespace
 
 void train_text_emotion(const TrainOptions& o) {
@@ -179,14 +220,19 @@ void train_text_emotion(const TrainOptions& o) {
   // The auxiliary anchor-VAD head reads the same pooled features; it is trained and
   // checkpointed but not exported (the runtime has no use for it).
   torch::nn::Linear anchor_head(2 * cfg.hidden, ModelConfig::kVad);
+  MlmHead mlm_head(cfg.hidden, cfg.embed, cfg.vocab);
+  const bool use_mlm = o.pretrain || o.mlm_weight > 0;
   auto trained = model->parameters();
   for (auto& p : anchor_head->parameters()) trained.push_back(p);
+  if (use_mlm)
+    for (auto& p : mlm_head->parameters()) trained.push_back(p);
   torch::optim::AdamW opt(trained, torch::optim::AdamWOptions(o.lr).weight_decay(0.01));
 
   const std::size_t steps_per_epoch = emo.size() / static_cast<std::size_t>(o.batch);
   std::int64_t step = 0, total_steps = static_cast<std::int64_t>(steps_per_epoch) * o.epochs;
   const std::string ck_model = o.work_dir + "/checkpoint_model.pt", ck_opt = o.work_dir + "/checkpoint_optim.pt",
-                    ck_state = o.work_dir + "/checkpoint.json", ck_aux = o.work_dir + "/checkpoint_anchor_head.pt";
+                    ck_state = o.work_dir + "/checkpoint.json", ck_aux = o.work_dir + "/checkpoint_anchor_head.pt",
+                    ck_mlm = o.work_dir + "/checkpoint_mlm_head.pt";
   bool schedule_fixed = false;
   if (o.resume && fs::exists(ck_state)) {
     io::Json st = io::load_json_file(ck_state);
@@ -195,6 +241,7 @@ void train_text_emotion(const TrainOptions& o) {
     schedule_fixed = true;
     torch::load(model, ck_model);
     if (fs::exists(ck_aux)) torch::load(anchor_head, ck_aux);
+    if (use_mlm && fs::exists(ck_mlm)) torch::load(mlm_head, ck_mlm);
     torch::load(opt, ck_opt);
     std::fprintf(stderr, "resumed from %s at step %lld of %lld\n", ck_state.c_str(), static_cast<long long>(step),
                  static_cast<long long>(total_steps));
@@ -204,6 +251,10 @@ void train_text_emotion(const TrainOptions& o) {
     fs::rename(ck_model + ".tmp", ck_model);
     torch::save(anchor_head, ck_aux + ".tmp");
     fs::rename(ck_aux + ".tmp", ck_aux);
+    if (use_mlm) {
+      torch::save(mlm_head, ck_mlm + ".tmp");
+      fs::rename(ck_mlm + ".tmp", ck_mlm);
+    }
     torch::save(opt, ck_opt + ".tmp");
     fs::rename(ck_opt + ".tmp", ck_opt);
     io::write_file_atomic(ck_state, io::Json{{"step", step}, {"total_steps", total_steps}}.dump() + "\n");
@@ -287,15 +338,27 @@ void train_text_emotion(const TrainOptions& o) {
       double lr = o.lr * std::min(1.0, static_cast<double>(step + 1) / warmup) *
                   std::max(0.02, 1.0 - static_cast<double>(step) / static_cast<double>(total_steps));
       for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-      auto out = model->forward(b.ids, b.valid);
-      auto emo_idx = b.is_emo.nonzero().squeeze(1), vad_idx = b.is_vad.nonzero().squeeze(1);
-      auto ce = torch::nn::functional::cross_entropy(out.logits.index_select(0, emo_idx), b.labels.index_select(0, emo_idx),
-                                                     torch::nn::functional::CrossEntropyFuncOptions().weight(weight));
-      auto mse = standardised_mse(out.vad.index_select(0, vad_idx), b.vad.index_select(0, vad_idx), eb_sd);
-      auto loss = ce + o.vad_weight * mse;
-      if (o.anchor_vad_weight > 0) {
-        auto aux = torch::tanh(anchor_head(out.pooled.index_select(0, emo_idx)));
-        loss = loss + o.anchor_vad_weight * standardised_mse(aux, b.anchor_vad.index_select(0, emo_idx), go_sd);
+      torch::Tensor loss = torch::zeros({});
+      if (!o.pretrain) {
+        auto out = model->forward(b.ids, b.valid);
+        auto emo_idx = b.is_emo.nonzero().squeeze(1), vad_idx = b.is_vad.nonzero().squeeze(1);
+        auto ce = torch::nn::functional::cross_entropy(out.logits.index_select(0, emo_idx), b.labels.index_select(0, emo_idx),
+                                                       torch::nn::functional::CrossEntropyFuncOptions().weight(weight));
+        auto mse = standardised_mse(out.vad.index_select(0, vad_idx), b.vad.index_select(0, vad_idx), eb_sd);
+        loss = ce + o.vad_weight * mse;
+        if (o.anchor_vad_weight > 0) {
+          auto aux = torch::tanh(anchor_head(out.pooled.index_select(0, emo_idx)));
+          loss = loss + o.anchor_vad_weight * standardised_mse(aux, b.anchor_vad.index_select(0, emo_idx), go_sd);
+        }
+      }
+      if (use_mlm) {
+        auto [masked, target] = mask_tokens(b.ids, b.valid, tok.size(), special_id(tok, kMask), rng);
+        auto at = (target.view(-1) >= 0).nonzero().squeeze(1);
+        if (at.numel() > 0) {
+          auto h = model->encode(masked, b.valid).view({-1, cfg.hidden}).index_select(0, at);
+          auto mlm = torch::nn::functional::cross_entropy(mlm_head(h, model->tok_emb->weight), target.view(-1).index_select(0, at));
+          loss = loss + (o.pretrain ? 1.0 : o.mlm_weight) * mlm;
+        }
       }
       opt.zero_grad();
       loss.backward();
@@ -305,7 +368,7 @@ void train_text_emotion(const TrainOptions& o) {
       loss_avg = step == start_step + 1 ? loss.item<double>() : 0.98 * loss_avg + 0.02 * loss.item<double>();
       if (step % 200 == 0) std::fprintf(stderr, "step %lld loss %.4f lr %.2e\n", static_cast<long long>(step), loss_avg, lr);
       progress.advance();
-      if (o.eval_every > 0 && step % o.eval_every == 0) dev_eval(step);
+      if (!o.pretrain && o.eval_every > 0 && step % o.eval_every == 0) dev_eval(step);
       // Fit the schedule to the time budget once the speed is known.
       if (!schedule_fixed && step - start_step == 60) {
         double per_step = elapsed_min() / 60.0;
@@ -322,6 +385,13 @@ void train_text_emotion(const TrainOptions& o) {
     }
   }
   save_checkpoint();
+  if (o.pretrain) {
+    // Only the encoder has learnt anything; the heads are for the fine-tuning run (--init).
+    export_weights(model, {{"tokenizer", "tokenizer.model"}, {"pretrain_steps", std::to_string(step)}})
+        .save(o.out_dir + "/pretrained.safetensors");
+    std::fprintf(stderr, "wrote %s/pretrained.safetensors (MLM loss %.4f)\n", o.out_dir.c_str(), loss_avg);
+    return;
+  }
 
   // Final figures with the torch model (the CLI's eval command repeats them with Eigen).
   dev_eval(step);

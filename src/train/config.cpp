@@ -23,7 +23,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
   static const std::vector<std::string> known = {
       "stage", "data", "out_dir", "init_from", "architecture", "epochs", "items_per_epoch", "batch_size",
       "window_frames", "lr", "seed", "threads", "curriculum", "presets", "backbone", "loss", "stop_after_epoch",
-      "log_every_steps", "gain_db"};
+      "log_every_steps", "gain_db", "augment"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       n.fail("unknown field '" + it.key() + "'");
@@ -42,7 +42,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
   c.out_dir = n["out_dir"].string();
   if (c.out_dir.empty()) n["out_dir"].fail("must not be empty");
   optional(n, "init_from", [&](auto v) { c.init_from = v.string(); });
-  if (c.stage == Stage::V3 && c.init_from.empty()) n.fail("init_from: the v3 stage starts from a base checkpoint");
+  if (c.stage == Stage::V3 && c.init_from.empty()) n.fail("init_from: the v3 stage starts from a base (or v3) checkpoint");
   if (c.stage == Stage::Base) c.arch = model::Architecture::base_default();
   if (n.has("architecture")) {
     io::Json a = model::Architecture::base_default().to_json();
@@ -58,6 +58,16 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
   });
   optional(n, "lr", [&](auto v) { c.lr = static_cast<float>(v.number_in(0, 10)); });
   optional(n, "gain_db", [&](auto v) { c.gain_db = static_cast<float>(v.number_in(0, 40)); });
+  optional(n, "augment", [&](auto a) {
+    a.object();
+    optional(a, "warp", [&](auto v) { c.augment.warp = static_cast<float>(v.number_in(0, 0.5)); });
+    optional(a, "tilt_db", [&](auto v) { c.augment.tilt_db = static_cast<float>(v.number_in(0, 40)); });
+    optional(a, "noise", [&](auto v) { c.augment.noise = static_cast<float>(v.number_in(0, 1)); });
+    optional(a, "snr_db_min", [&](auto v) { c.augment.snr_db_min = static_cast<float>(v.number_in(-20, 100)); });
+    optional(a, "snr_db_max", [&](auto v) { c.augment.snr_db_max = static_cast<float>(v.number_in(-20, 100)); });
+    optional(a, "freq_mask", [&](auto v) { c.augment.freq_mask = static_cast<int>(v.number_in(0, 1000)); });
+    if (c.augment.snr_db_max < c.augment.snr_db_min) a.fail("snr_db_max is below snr_db_min");
+  });
   optional(n, "seed", [&](auto v) { c.seed = static_cast<unsigned>(v.number_in(0, 4e9)); });
   optional(n, "threads", [&](auto v) { c.threads = static_cast<int>(v.number_in(1, 256)); });
   optional(n, "curriculum", [&](auto v) { c.curriculum = v.string(); });
@@ -87,6 +97,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     w("consistency", c.loss.consistency);
     optional(l, "jitter", [&](auto v) { c.loss.jitter = static_cast<float>(v.number_in(0, 1)); });
     optional(l, "lip_invariance", [&](auto v) { c.loss.lip_invariance = static_cast<float>(v.number_in(0, 1000)); });
+    optional(l, "closure", [&](auto v) { c.loss.closure = static_cast<float>(v.number_in(0, 1000)); });
     optional(l, "anchor_rest", [&](auto v) { c.loss.anchor_rest = static_cast<float>(v.number_in(0, 1000)); });
     optional(l, "channel_weights", [&](auto v) {
       v.object();
@@ -118,6 +129,13 @@ io::Json TrainConfig::to_json() const {
           {"seed", seed},
           {"threads", threads},
           {"gain_db", gain_db},
+          {"augment",
+           {{"warp", augment.warp},
+            {"tilt_db", augment.tilt_db},
+            {"noise", augment.noise},
+            {"snr_db_min", augment.snr_db_min},
+            {"snr_db_max", augment.snr_db_max},
+            {"freq_mask", augment.freq_mask}}},
           {"curriculum", curriculum},
           {"presets", presets},
           {"backbone",
@@ -133,6 +151,7 @@ io::Json TrainConfig::to_json() const {
             {"jitter", loss.jitter},
             {"lip_invariance", loss.lip_invariance},
             {"anchor_rest", loss.anchor_rest},
+            {"closure", loss.closure},
             {"channel_weights", [&] {
                io::Json w = io::Json::object();
                for (const auto& [name, value] : loss.channel_weights) w[name] = value;

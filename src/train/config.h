@@ -9,6 +9,7 @@
 
 #include "io/json_file.h"
 #include "model/architecture.h"
+#include "train/dataset.h"
 
 namespace emosync::train {
 
@@ -33,6 +34,12 @@ struct LossWeights {
   float lip_invariance = 0.0f;
   // The face at rest is the preset: anchor pairs on silent audio, all 52 channels. 0: off.
   float anchor_rest = 0.0f;
+  // Bilabial seal: for every run of target frames with the lips shut (arkit::lips_sealed),
+  // the output frame of that run that comes closest to shut is pulled to the target on
+  // mouthClose and jawOpen. Plain MSE hedges on 1-2-frame closures whose timing it is
+  // unsure of (half-shut lips on every p/b/m); this asks for one full seal per closure,
+  // under the batch's emotion and under lip_invariance's other emotion. 0: off.
+  float closure = 0.0f;
   // Extra weight per named channel in the supervised loss (e.g. {"mouthClose": 3}), on top
   // of the channel type's weight.
   std::vector<std::pair<std::string, float>> channel_weights;
@@ -43,7 +50,9 @@ struct TrainConfig {
   Stage stage = Stage::Base;
   std::vector<std::string> data;  // dataset folders (each item: a folder with meta.json)
   std::string out_dir;
-  std::string init_from;  // V3: the base checkpoint
+  // V3: the base checkpoint (the conditioning starts afresh), or a V3 checkpoint to
+  // fine-tune (every weight is taken).
+  std::string init_from;
   model::Architecture arch = model::Architecture::base_default();
   int epochs = 60;
   int items_per_epoch = 0;  // 0: the number of items
@@ -55,6 +64,7 @@ struct TrainConfig {
   // Gain augmentation: each window's audio level moves by a uniform ±gain_db (an additive
   // offset on log-mel, floored at silence), so lips do not follow loudness (issue 7/10).
   float gain_db = 0.0f;
+  SpectralAugment augment;  // off unless the config's "augment" asks
   std::string curriculum = "data/train/curriculum.json";
   std::string presets = "data/presets/presets.json";
   BackboneSchedule backbone;

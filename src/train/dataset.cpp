@@ -118,6 +118,67 @@ void apply_gain(Window& w, float gain_db) {
     if (v != 0.0f && v > floor) v = std::max(floor, v + offset);
 }
 
+void apply_spectral_augment(Window& w, int n_mels, const SpectralAugment& a, std::mt19937_64& rng) {
+  const std::size_t m = static_cast<std::size_t>(n_mels), frames = w.features.size() / m;
+  const float floor = std::log(1e-10f), db = std::log(10.0f) / 10.0f;
+  auto uni = [&](float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng); };
+  auto padding = [&](const float* row) {
+    return std::all_of(row, row + m, [](float v) { return v == 0.0f; });
+  };
+  std::vector<float> row(m);
+  const float alpha = a.warp > 0 ? uni(1 - a.warp, 1 + a.warp) : 1.0f;
+  const float tilt = a.tilt_db > 0 ? uni(-a.tilt_db, a.tilt_db) * db : 0.0f;
+  for (std::size_t f = 0; f < frames; ++f) {
+    float* x = &w.features[f * m];
+    if (padding(x)) continue;
+    if (alpha != 1.0f) {
+      // Band b takes what was at b·alpha: alpha > 1 moves formants down (a longer tract).
+      for (std::size_t b = 0; b < m; ++b) {
+        const float src = std::min(static_cast<float>(m - 1), static_cast<float>(b) * alpha);
+        const std::size_t i = static_cast<std::size_t>(src);
+        const float t = src - static_cast<float>(i);
+        row[b] = i + 1 < m ? x[i] * (1 - t) + x[i + 1] * t : x[i];
+      }
+      std::copy(row.begin(), row.end(), x);
+    }
+    if (tilt != 0.0f)
+      for (std::size_t b = 0; b < m; ++b)
+        if (x[b] > floor) x[b] = std::max(floor, x[b] + tilt * (static_cast<float>(b) / static_cast<float>(m - 1) - 0.5f) * 2);
+  }
+  if (a.noise > 0 && uni(0, 1) < a.noise) {
+    // Coloured stationary noise at a random SNR against the window's mean (non-silent) power,
+    // with a per-cell chi-square-like flicker; it also fills the silences, as a room does.
+    double sum = 0;
+    std::size_t n = 0;
+    for (float v : w.features)
+      if (v != 0.0f && v > floor) sum += std::exp(v), ++n;
+    if (n > 0) {
+      const float level = static_cast<float>(sum / n) * std::pow(10.0f, -uni(a.snr_db_min, a.snr_db_max) / 10.0f);
+      const float colour = uni(-12, 6) * db;  // pink-ish to white
+      std::exponential_distribution<float> flicker(1.0f);
+      for (std::size_t f = 0; f < frames; ++f) {
+        float* x = &w.features[f * m];
+        if (padding(x)) continue;
+        for (std::size_t b = 0; b < m; ++b) {
+          const float p = level * std::exp(colour * (static_cast<float>(b) / static_cast<float>(m - 1) - 0.5f) * 2);
+          x[b] = std::log(std::exp(x[b]) + p * (0.5f + 0.5f * flicker(rng)));
+        }
+      }
+    }
+  }
+  if (a.freq_mask > 0) {
+    const int width = std::uniform_int_distribution<int>(0, a.freq_mask)(rng);
+    const int start = std::uniform_int_distribution<int>(0, std::max(0, n_mels - width))(rng);
+    for (std::size_t f = 0; f < frames && width > 0; ++f) {
+      float* x = &w.features[f * m];
+      if (padding(x)) continue;
+      float mean = 0;
+      for (std::size_t b = 0; b < m; ++b) mean += x[b] / static_cast<float>(m);
+      for (int b = start; b < start + width && b < n_mels; ++b) x[b] = mean;
+    }
+  }
+}
+
 void write_toy_dataset(const std::string& dir, int items, double seconds, unsigned seed, int real_items) {
   if (real_items < 0) real_items = items / 2;
   std::mt19937 rng(seed);

@@ -49,6 +49,19 @@ std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
 // Scales the window's audio by gain_db: ln power moves by gain_db·ln(10)/10; silence (the
 // log-mel floor) and the zero padding past the item's end stay as they are.
 void apply_gain(Window& w, float gain_db);
+// Speaker, microphone and room variety on top of the data set's voices: the synthetic
+// voices are few and clean, and real speech differs from them in vocal-tract length,
+// channel colour and noise (held-out real speech is where the lips were failing).
+// Applied to the log-mel of a window; the zero padding past the item's end stays.
+struct SpectralAugment {
+  float warp = 0;        // mel axis stretched by a factor in [1 - warp, 1 + warp]
+  float tilt_db = 0;     // linear tilt across the bands, up to ±tilt_db from lowest to highest
+  float noise = 0;       // share of windows with additive noise
+  float snr_db_min = 10, snr_db_max = 40;  // noise level against the window's mean power
+  int freq_mask = 0;     // one band of up to this many mel bins flattened (SpecAugment)
+  bool any() const { return warp > 0 || tilt_db > 0 || noise > 0 || freq_mask > 0; }
+};
+void apply_spectral_augment(Window& w, int n_mels, const SpectralAugment& a, std::mt19937_64& rng);
 Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, int n_mels, std::mt19937_64& rng);
 
 // Small synthetic triples with a learnable relation (tests, smoke runs, benchmarks):

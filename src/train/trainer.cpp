@@ -11,6 +11,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "arkit/channel_split.h"
+#include "arkit/lip_seal.h"
 #include "emotion/anchors.h"
 #include "emotion/conditioning.h"
 #include "io/atomic_file.h"
@@ -137,9 +138,54 @@ std::vector<AnchorPair> anchor_pairs_for(const TrainConfig& cfg) {
   return out;
 }
 
-struct Losses {
-  torch::Tensor total, supervised, velocity, anchor, consistency, mae[3];
+// A run of consecutive frames whose targets have the lips shut: [begin, end) of one item.
+struct SealRun {
+  int64_t item, begin, end;
 };
+
+std::vector<SealRun> seal_runs(const std::vector<const std::vector<float>*>& targets,
+                               const std::vector<const std::vector<float>*>& masks, std::size_t T) {
+  static const std::size_t close = arkit::index_of("mouthClose"), jaw = arkit::index_of("jawOpen");
+  std::vector<SealRun> runs;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const std::vector<float>& y = *targets[i];
+    const std::vector<float>& m = *masks[i];
+    std::size_t f = 0;
+    while (f < T) {
+      auto sealed = [&](std::size_t k) { return m[k] > 0 && arkit::lips_sealed(y[k * 52 + close], y[k * 52 + jaw]); };
+      if (!sealed(f)) {
+        ++f;
+        continue;
+      }
+      std::size_t e = f;
+      while (e < T && sealed(e)) ++e;
+      runs.push_back({static_cast<int64_t>(i), static_cast<int64_t>(f), static_cast<int64_t>(e)});
+      f = e;
+    }
+  }
+  return runs;
+}
+
+// Per seal run, the output frame closest to shut (largest mouthClose − jawOpen) against the
+// target on those two channels; mean over runs. The frame is chosen without gradient.
+torch::Tensor closure_loss(const torch::Tensor& out, const torch::Tensor& target, const std::vector<SealRun>& runs) {
+  if (runs.empty()) return torch::zeros({});
+  static const int64_t close = static_cast<int64_t>(arkit::index_of("mouthClose")),
+                       jaw = static_cast<int64_t>(arkit::index_of("jawOpen"));
+  const torch::Tensor o = out.detach().contiguous();
+  auto acc = o.accessor<float, 3>();
+  std::vector<int64_t> items, frames;
+  for (const SealRun& r : runs) {
+    int64_t best = r.begin;
+    for (int64_t f = r.begin + 1; f < r.end; ++f)
+      if (acc[r.item][f][close] - acc[r.item][f][jaw] > acc[r.item][best][close] - acc[r.item][best][jaw]) best = f;
+    items.push_back(r.item);
+    frames.push_back(best);
+  }
+  const torch::Tensor bi = torch::tensor(items), fi = torch::tensor(frames), cols = torch::tensor({close, jaw});
+  const torch::Tensor got = out.index({bi, fi}).index_select(1, cols), want = target.index({bi, fi}).index_select(1, cols);
+  return (got - want).pow(2).sum() / static_cast<double>(runs.size() * 2);
+}
 
 }  // namespace
 
@@ -173,12 +219,16 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
 
   // The V3 stage takes its backbone (and so its architecture) from the base checkpoint.
   FilmNet base{nullptr};
+  std::string init_stage;
   if (cfg.stage == Stage::V3) {
-    base = load_checkpoint_network(cfg.init_from);
+    base = load_checkpoint_network(cfg.init_from, &init_stage);
     cfg.arch = base->arch().as_v3();
   }
   FilmNet net(cfg.arch);
-  if (base) {
+  if (base && init_stage == "v3") {
+    load_weights(net, to_model_file(base, "v3", "").weights);
+    if (lead) std::printf("v3 fine-tuning from %s (every weight)\n", cfg.init_from.c_str());
+  } else if (base) {
     model::ModelFile b = to_model_file(base, "base", "");
     load_weights(net, b.weights, /*skip_conditioning=*/true);
     const long nb = static_cast<long>(base->arch().parameter_count()), nv = static_cast<long>(cfg.arch.parameter_count());
@@ -284,8 +334,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_backbone);
     static_cast<torch::optim::AdamOptions&>(opt.param_groups()[1].options()).lr(cfg.lr);
     const std::vector<std::size_t> order = data.epoch_items(steps * B, real_fraction, rng);
-    // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps
-    std::vector<double> sums(10, 0.0);
+    // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps, closure
+    std::vector<double> sums(11, 0.0);
     for (std::size_t s = 0; s < steps; ++s) {
       // Every rank draws the whole global batch so the random streams stay in step.
       std::vector<Window> windows;
@@ -293,6 +343,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
         windows.push_back(make_window(data.items()[order[s * B + i]], T, la, cfg.arch.n_mels, rng));
       if (cfg.gain_db > 0)
         for (auto& w : windows) apply_gain(w, std::uniform_real_distribution<float>(-cfg.gain_db, cfg.gain_db)(rng));
+      if (cfg.augment.any())
+        for (auto& w : windows) apply_spectral_augment(w, cfg.arch.n_mels, cfg.augment, rng);
       std::vector<std::size_t> anchor_ids(A);
       for (auto& a : anchor_ids) a = std::uniform_int_distribution<std::size_t>(0, anchors.size() - 1)(rng);
       std::vector<float> jitter(B * 3);
@@ -319,7 +371,12 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       torch::Tensor dv = (out.slice(1, 1) - out.slice(1, 0, t - 1)) - (target.slice(1, 1) - target.slice(1, 0, t - 1));
       torch::Tensor vel = (dmask * channel_w * dv.pow(2)).sum() / (dmask.sum().clamp_min(1) * 52);
       torch::Tensor loss = sup + cfg.loss.velocity * vel;
-      torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({});
+      torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({}), closure_l = torch::zeros({});
+      const std::vector<SealRun> runs = cfg.loss.closure > 0 ? seal_runs(y, m, T) : std::vector<SealRun>{};
+      if (!runs.empty()) {
+        closure_l = closure_loss(out, target, runs);
+        loss = loss + cfg.loss.closure * closure_l;
+      }
       if (local_a > 0) {
         std::vector<float> ac(local_a * T * 19), ap(local_a * 52);
         std::vector<int64_t> src(local_a);
@@ -363,6 +420,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
         torch::Tensor oout = net->forward(feats, ocond);
         torch::Tensor lip_l = (mask * type_mask[0] * (oout - out.detach()).pow(2)).sum() / (frames * 14);
         loss = loss + cfg.loss.lip_invariance * lip_l;
+        // ... and the lips still seal under that emotion.
+        if (!runs.empty()) loss = loss + cfg.loss.closure * closure_loss(oout, target, runs);
       }
       loss.backward();
       if (pg) allreduce_gradients(*pg, params, env.world);
@@ -379,6 +438,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       for (int k = 0; k < 3; ++k) sums[5 + k] += (ad * type_mask[k]).sum().item<double>() / type_mask[k].sum().item<double>();
       sums[8] += frames.item<double>();
       sums[9] += 1;
+      sums[10] += closure_l.item<double>();
       if (progress) progress->advance();
       if (lead && cfg.log_every_steps > 0 && steps_done % cfg.log_every_steps == 0)
         std::printf("epoch %d step %ld loss %.5f\n", epoch, steps_done, loss.item<double>());
@@ -395,14 +455,15 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                     {"velocity_loss", sums[2] / n},
                     {"anchor_loss", sums[3] / n},
                     {"consistency_loss", sums[4] / n},
+                    {"closure_loss", sums[10] / n},
                     {"mae_lipsync", sums[5] / sums[8]},
                     {"mae_expression", sums[6] / sums[8]},
                     {"mae_shared", sums[7] / sums[8]},
                     {"seconds", std::chrono::duration<double>(Clock::now() - t_epoch).count()}};
     metrics.push_back(row);
     if (lead) {
-      std::printf("epoch %d: loss %.5f (supervised %.5f, anchor %.5f, consistency %.5f), real %.2f\n", epoch,
-                  sums[0] / n, sums[1] / n, sums[3] / n, sums[4] / n, real_fraction);
+      std::printf("epoch %d: loss %.5f (supervised %.5f, anchor %.5f, consistency %.5f, closure %.5f), real %.2f\n",
+                  epoch, sums[0] / n, sums[1] / n, sums[3] / n, sums[4] / n, sums[10] / n, real_fraction);
       std::ostringstream rs;
       rs << rng;
       io::Json state = {{"epoch", epoch},

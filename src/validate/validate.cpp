@@ -154,6 +154,7 @@ struct LipFigures {
   double closure = 0, jaw_r = 0, rounding = 0, rest = 0, mae = 0;
   std::size_t bilabials = 0, pauses = 0;
   std::vector<double> mae_per_channel;  // LIPSYNC channels, in their order
+  std::vector<std::string> misses;      // "clip: p@t (mouthClose x, jawOpen y)" per unclosed bilabial
 };
 
 // Lipsync figures of model frames against the alignment and the rule teacher.
@@ -183,6 +184,7 @@ LipFigures lip_figures(const std::vector<Clip>& clips, const std::vector<std::ve
     auto cs = teacher::bilabial_closure(m, c.phones);
     f.bilabials += cs.bilabials;
     closed += cs.closed;
+    for (const auto& miss : cs.misses) f.misses.push_back(c.id + ": " + miss);
     const auto& table = viseme::PhonemeMap::standard(c.phones.phone_set);
     auto mean_in = [&](double s0, double s1, std::size_t ch1, std::size_t ch2) {
       double sum = 0;
@@ -232,7 +234,7 @@ io::Json lip_json(const LipFigures& f) {
   for (std::size_t j = 0; j < lips.size(); ++j) per[std::string(arkit::names()[lips[j]])] = f.mae_per_channel[j];
   return {{"bilabial_closure", f.closure}, {"bilabials", f.bilabials}, {"jawOpen_r", f.jaw_r},
           {"rounding", f.rounding},        {"rest", f.rest},           {"pauses", f.pauses},
-          {"mae_lipsync", f.mae},          {"mae_per_channel", per}};
+          {"mae_lipsync", f.mae},          {"mae_per_channel", per},   {"closure_misses", f.misses}};
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "arkit/blendshapes.h"
+#include "arkit/channel_split.h"
+#include "arkit/lip_seal.h"
 #include "datagen/generator.h"
 #include "emotion/classes.h"
 #include "features/log_mel.h"
@@ -63,4 +65,27 @@ TEST(Generator, LipClosuresSurviveTheEmotionMerge) {
   EXPECT_GE(closed, 3);
   // The tail is rest on the lips.
   EXPECT_LT(it.targets.data[(it.targets.rows() - 1) * 52 + jaw], 0.02f);
+}
+
+// The targets obey the face's top speeds (data/dataset/speed_limits.json) and still seal
+// the lips in full on the bilabials of "maybe my mom".
+TEST(Generator, TargetsKeepTheTopSpeedsAndTheSeals) {
+  datagen::GeneratorContext ctx{datagen::GeneratorConfig{}};
+  dataset::Item it = datagen::generate_item(two_turns(), ctx);
+  const auto& split = arkit::ChannelSplit::standard();
+  const std::size_t T = it.targets.rows();
+  for (std::size_t c = 0; c < 52; ++c) {
+    float m = 0;
+    for (std::size_t t = 1; t < T; ++t) m = std::max(m, std::abs(it.targets.data[t * 52 + c] - it.targets.data[(t - 1) * 52 + c]));
+    if (split.type_of(c) == arkit::ChannelType::Lipsync) {
+      EXPECT_LE(m, 12.0f / 30 + 1e-5f) << arkit::names()[c];
+    } else if (split.type_of(c) == arkit::ChannelType::Shared) {
+      EXPECT_LE(m, 6.0f / 30 + 1e-5f) << arkit::names()[c];
+    }
+  }
+  int sealed = 0;
+  for (std::size_t t = 0; t < T; ++t)
+    sealed += arkit::lips_sealed(it.targets.data[t * 52 + arkit::index_of("mouthClose")],
+                                 it.targets.data[t * 52 + arkit::index_of("jawOpen")]);
+  EXPECT_GE(sealed, 3);
 }
