@@ -35,8 +35,8 @@ struct LossWeights {
   // The face at rest is the preset: anchor pairs on silent audio, all 52 channels. 0: off.
   float anchor_rest = 0.0f;
   // Bilabial seal: for every run of target frames with the lips shut (arkit::lips_sealed),
-  // the output frame of that run that comes closest to shut is pulled to the target on
-  // mouthClose and jawOpen. Plain MSE hedges on 1-2-frame closures whose timing it is
+  // the output frame of that run that comes closest to shut, with its two neighbours, is
+  // pulled to the target on mouthClose and jawOpen. Plain MSE hedges on 1-2-frame closures whose timing it is
   // unsure of (half-shut lips on every p/b/m); this asks for one full seal per closure,
   // under the batch's emotion and under lip_invariance's other emotion. 0: off.
   float closure = 0.0f;

@@ -166,8 +166,11 @@ std::vector<SealRun> seal_runs(const std::vector<const std::vector<float>*>& tar
   return runs;
 }
 
-// Per seal run, the output frame closest to shut (largest mouthClose − jawOpen) against the
-// target on those two channels; mean over runs. The frame is chosen without gradient.
+// Per seal run, the output frame closest to shut (largest mouthClose − jawOpen) and its two
+// neighbours against the target on those two channels; mean over the frames. The frame is
+// chosen without gradient. The neighbours carry the approach and the release (the targets
+// ramp into a seal at the data set's top speed), so the seal is a gesture, not a one-frame
+// spike.
 torch::Tensor closure_loss(const torch::Tensor& out, const torch::Tensor& target, const std::vector<SealRun>& runs) {
   if (runs.empty()) return torch::zeros({});
   static const int64_t close = static_cast<int64_t>(arkit::index_of("mouthClose")),
@@ -179,12 +182,14 @@ torch::Tensor closure_loss(const torch::Tensor& out, const torch::Tensor& target
     int64_t best = r.begin;
     for (int64_t f = r.begin + 1; f < r.end; ++f)
       if (acc[r.item][f][close] - acc[r.item][f][jaw] > acc[r.item][best][close] - acc[r.item][best][jaw]) best = f;
-    items.push_back(r.item);
-    frames.push_back(best);
+    for (int64_t f = std::max<int64_t>(0, best - 1); f <= std::min<int64_t>(out.size(1) - 1, best + 1); ++f) {
+      items.push_back(r.item);
+      frames.push_back(f);
+    }
   }
   const torch::Tensor bi = torch::tensor(items), fi = torch::tensor(frames), cols = torch::tensor({close, jaw});
   const torch::Tensor got = out.index({bi, fi}).index_select(1, cols), want = target.index({bi, fi}).index_select(1, cols);
-  return (got - want).pow(2).sum() / static_cast<double>(runs.size() * 2);
+  return (got - want).pow(2).sum() / static_cast<double>(frames.size() * 2);
 }
 
 }  // namespace

@@ -35,6 +35,14 @@ std::string report_html(const Report& r, const std::vector<std::string>& svgs) {
       << " frames): MAE vs targets LIPSYNC / EXPRESSION / SHARED = " << buf << "</p>\n";
   }
   for (const auto& svg : svgs) o << "<div style=\"margin-top:18px\">" << svg << "</div>\n";
+  // Where the lips failed to seal, and how near they came: the place to start listening.
+  if (r.json.contains("lipsync") && r.json["lipsync"].contains("closure_misses") &&
+      !r.json["lipsync"]["closure_misses"].empty()) {
+    o << "<h2>Bilabials without a seal (" << plot::escape(r.json["lipsync"].value("speech", std::string())) << ")</h2>\n"
+      << "<p>clip: phone@start (the frame nearest shut)</p>\n<ul>\n";
+    for (const auto& m : r.json["lipsync"]["closure_misses"]) o << "<li>" << plot::escape(m.get<std::string>()) << "</li>\n";
+    o << "</ul>\n";
+  }
   o << "<h2>All figures (report.json)</h2>\n<pre>" << plot::escape(r.json.dump(1)) << "</pre>\n</body></html>\n";
   return o.str();
 }

@@ -49,6 +49,13 @@ TEST(Validate, AFaceThatIgnoresSpeechAndEmotionFails) {
   const std::string html = io::read_file(o.out_dir + "/report.html");
   EXPECT_NE(html.find("FAIL"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
+  // A half-open face (mouthClose 0.5 with jawOpen 0.5) seals no bilabial: each is listed
+  // with how near it came.
+  const auto& misses = r.json["lipsync"]["closure_misses"];
+  EXPECT_EQ(misses.size(), r.json["lipsync"]["bilabials"].get<std::size_t>());
+  ASSERT_FALSE(misses.empty());
+  EXPECT_NE(misses[0].get<std::string>().find("(mouthClose 0.50, jawOpen 0.50)"), std::string::npos) << misses[0];
+  EXPECT_NE(html.find("Bilabials without a seal"), std::string::npos);
 }
 
 TEST(Validate, MissingSpeechFolderIsAClearError) {
