@@ -120,6 +120,16 @@ TEST(TrainConfig, ErrorsNameTheField) {
   expect_error(j, "loss.closure");
 }
 
+// The configs the shipped model and its documented experiments were trained with all parse.
+TEST(TrainConfig, RepositoryConfigsParse) {
+  std::vector<fs::path> files = {fs::path(EMOSYNC_SOURCE_DIR) / "data/train/base.json",
+                                 fs::path(EMOSYNC_SOURCE_DIR) / "data/train/v3.json"};
+  for (const auto& e : fs::directory_iterator(fs::path(EMOSYNC_SOURCE_DIR) / "models/default/experiments"))
+    if (e.path().filename().string().rfind("closure_", 0) == 0) files.push_back(e.path());
+  EXPECT_GE(files.size(), 10u);
+  for (const auto& f : files) EXPECT_NO_THROW(train::TrainConfig::load(f.string())) << f;
+}
+
 TEST(Dataset, GainMovesLogMelButNotSilenceOrPadding) {
   train::Window w;
   const float floor = std::log(1e-10f);
