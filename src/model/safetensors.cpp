@@ -1,7 +1,9 @@
 #include "model/safetensors.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "io/atomic_file.h"
 #include "io/error.h"
@@ -63,9 +65,9 @@ void write_safetensors(const std::string& path, const SafeTensors& st) {
   io::write_file_atomic(path, safetensors_bytes(st));
 }
 
-SafeTensors parse_safetensors(const std::string& bytes, const std::string& what) {
+SafeTensors parse_safetensors(const std::string& bytes, const std::string& what, std::string_view* data_section) {
   auto fail = [&](const std::string& msg) -> void { throw Error(what + ": not a valid safetensors file: " + msg); };
-  if (bytes.size() < 8) fail("shorter than the 8-byte header length (" + std::to_string(bytes.size()) + " bytes)");
+  if (bytes.size() < 8) fail("truncated: shorter than the 8-byte header length (" + std::to_string(bytes.size()) + " bytes)");
   const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
   std::uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | u[i];
@@ -81,7 +83,7 @@ SafeTensors parse_safetensors(const std::string& bytes, const std::string& what)
   const std::size_t data_size = bytes.size() - 8 - n;
   const unsigned char* data = u + 8 + n;
   SafeTensors st;
-  std::size_t covered = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
   for (auto it = header.begin(); it != header.end(); ++it) {
     const std::string& name = it.key();
     const io::Json& v = it.value();
@@ -117,11 +119,17 @@ SafeTensors parse_safetensors(const std::string& bytes, const std::string& what)
     if (e - b != 4 * numel) fail(where + ": data_offsets span does not match shape");
     t.data.resize(numel);
     for (std::size_t i = 0; i < numel; ++i) t.data[i] = get_le32(data + b + 4 * i);
-    covered += e - b;
+    ranges.emplace_back(b, e);
     st.tensors.emplace(name, std::move(t));
   }
-  if (covered != data_size)
-    fail("tensors cover " + std::to_string(covered) + " of " + std::to_string(data_size) + " data bytes");
+  std::sort(ranges.begin(), ranges.end());
+  std::uint64_t pos = 0;
+  for (const auto& [b, e] : ranges) {
+    if (b != pos) fail("tensor data has a gap or overlap at byte " + std::to_string(pos));
+    pos = e;
+  }
+  if (pos != data_size) fail("tensors cover " + std::to_string(pos) + " of " + std::to_string(data_size) + " data bytes");
+  if (data_section) *data_section = std::string_view(bytes).substr(8 + n);
   return st;
 }
 

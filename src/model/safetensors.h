@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace emosync::model {
@@ -24,8 +25,11 @@ struct SafeTensors {
 
 std::string safetensors_bytes(const SafeTensors& st);
 void write_safetensors(const std::string& path, const SafeTensors& st);  // atomic
-// Validates sizes, offsets, dtypes and shapes; every problem is an emosync::Error naming `what`.
-SafeTensors parse_safetensors(const std::string& bytes, const std::string& what);
+// Validates sizes, offsets (in bounds, no gap or overlap), dtypes and shapes; every problem
+// is an emosync::Error naming `what`. `data_section`, when given, is set to the raw tensor
+// bytes inside `bytes` (for a checksum over them).
+SafeTensors parse_safetensors(const std::string& bytes, const std::string& what,
+                              std::string_view* data_section = nullptr);
 SafeTensors read_safetensors(const std::string& path);
 
 }  // namespace emosync::model

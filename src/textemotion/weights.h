@@ -1,23 +1,21 @@
 #pragma once
-// The text-emotion weights file: safetensors (ARCHITECTURE.md §6) — an 8-byte
-// little-endian header length, a JSON header {name: {dtype, shape, data_offsets}} with
-// "__metadata__" {format, version, config..., crc32}, then the raw little-endian F32
-// tensors. Loading checks the header length, JSON, dtypes, shapes, offsets (in bounds,
-// non-overlapping, covering the data) and the CRC-32 of the data, so a truncated or
-// damaged file fails with a message naming the file and what is wrong.
+// The text-emotion weights file: a safetensors file (model/safetensors.h, the same reader
+// and writer as the face model) whose "__metadata__" carries {format, version, config...,
+// crc32}. On top of the safetensors checks (header length, JSON, dtypes, shapes, offsets
+// in bounds without gap or overlap) loading checks the format, the version and the CRC-32
+// of the data, so a truncated or damaged file fails with a message naming the file and
+// what is wrong.
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/safetensors.h"
+
 namespace emosync::textemotion {
 
-struct Tensor {
-  std::vector<std::int64_t> shape;
-  std::vector<float> data;
-  std::int64_t numel() const;
-};
+using Tensor = model::Tensor;
 
 struct WeightsFile {
   std::map<std::string, std::string> metadata;

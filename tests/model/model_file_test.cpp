@@ -77,6 +77,30 @@ TEST(SafeTensors, RoundTripsBytesAndMetadata) {
     EXPECT_TRUE(back.weights.metadata.count(key)) << key;
 }
 
+// Two tensors over the same bytes cover the data's size exactly; the offsets must still be
+// one gap-free, overlap-free tiling.
+TEST(SafeTensors, OverlappingTensorsAreRejected) {
+  std::string header =
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+      R"("c":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
+  auto file = [](const std::string& h, std::size_t data_bytes) {
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((h.size() >> (8 * i)) & 0xff);
+    return out + h + std::string(data_bytes, '\0');
+  };
+  try {
+    model::parse_safetensors(file(header, 24), "overlap.safetensors");
+    FAIL() << "accepted overlapping tensors";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("overlap"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("overlap.safetensors"), std::string::npos) << e.what();
+  }
+  std::string_view data;
+  const std::string ok = file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 8);
+  EXPECT_EQ(model::parse_safetensors(ok, "ok", &data).tensors.size(), 1u);
+  EXPECT_EQ(data.size(), 8u);
+}
+
 TEST(SafeTensors, DamagedFilesGiveErrorsNeverCrashes) {
   const auto m = model::random_model(small_arch(), 4);
   const std::string good = model::safetensors_bytes(model::with_metadata(m));

@@ -14,7 +14,7 @@ inline WeightsFile random_weights(const ModelConfig& c, unsigned seed = 7) {
   c.to_metadata(w.metadata);
   auto add = [&](const std::string& name, std::vector<std::int64_t> shape, float bias = 0.f) {
     Tensor t;
-    t.shape = shape;
+    t.shape.assign(shape.begin(), shape.end());
     t.data.resize(static_cast<std::size_t>(t.numel()));
     for (auto& v : t.data) v = bias + n(rng);
     w.tensors[name] = t;

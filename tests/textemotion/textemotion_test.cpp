@@ -134,7 +134,7 @@ TEST(Weights, DamagedFilesGiveClearErrors) {
   auto msg = expect_error([&] { Model::from_weights(WeightsFile::from_bytes(w.to_bytes(), "w.st"), "w.st"); });
   EXPECT_NE(msg.find("layer.ff2.bias"), std::string::npos) << msg;
   w = random_weights(c);
-  w.tensors["layer.ff1.weight"].shape = {c.hidden, c.ffn};
+  w.tensors["layer.ff1.weight"].shape = {static_cast<std::size_t>(c.hidden), static_cast<std::size_t>(c.ffn)};
   msg = expect_error([&] { Model::from_weights(WeightsFile::from_bytes(w.to_bytes(), "w.st"), "w.st"); });
   EXPECT_NE(msg.find("expected"), std::string::npos) << msg;
   io::write_file_atomic(std::string(EMOSYNC_BINARY_DIR) + "/te_damaged.safetensors", bytes.substr(0, bytes.size() / 2));
