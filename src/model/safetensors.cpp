@@ -38,11 +38,20 @@ float get_le32(const unsigned char* p) {
 }
 }  // namespace
 
+std::string safetensors_data(const SafeTensors& st) {
+  std::string out;
+  for (const auto& [name, t] : st.tensors) {
+    if (t.data.size() != t.numel()) throw Error("safetensors: tensor '" + name + "' has data not matching its shape");
+    for (float v : t.data) put_le32(out, v);
+  }
+  return out;
+}
+
 std::string safetensors_bytes(const SafeTensors& st) {
+  const std::string data = safetensors_data(st);  // checks every tensor's size first
   io::Json header = io::Json::object();
   std::size_t offset = 0;
   for (const auto& [name, t] : st.tensors) {
-    if (t.data.size() != t.numel()) throw Error("safetensors: tensor '" + name + "' has data not matching its shape");
     header[name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + 4 * t.numel()}}};
     offset += 4 * t.numel();
   }
@@ -52,12 +61,11 @@ std::string safetensors_bytes(const SafeTensors& st) {
   std::string h = header.dump();
   while ((h.size() + 8) % 8) h.push_back(' ');  // align the data to 8 bytes
   std::string out;
-  out.reserve(8 + h.size() + offset);
+  out.reserve(8 + h.size() + data.size());
   std::uint64_t n = h.size();
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
   out += h;
-  for (const auto& [name, t] : st.tensors)
-    for (float v : t.data) put_le32(out, v);
+  out += data;
   return out;
 }
 
@@ -65,7 +73,7 @@ void write_safetensors(const std::string& path, const SafeTensors& st) {
   io::write_file_atomic(path, safetensors_bytes(st));
 }
 
-SafeTensors parse_safetensors(const std::string& bytes, const std::string& what, std::string_view* data_section) {
+SafeTensors parse_safetensors(std::string_view bytes, const std::string& what, std::string_view* data_section) {
   auto fail = [&](const std::string& msg) -> void { throw Error(what + ": not a valid safetensors file: " + msg); };
   if (bytes.size() < 8) fail("truncated: shorter than the 8-byte header length (" + std::to_string(bytes.size()) + " bytes)");
   const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -129,7 +137,7 @@ SafeTensors parse_safetensors(const std::string& bytes, const std::string& what,
     pos = e;
   }
   if (pos != data_size) fail("tensors cover " + std::to_string(pos) + " of " + std::to_string(data_size) + " data bytes");
-  if (data_section) *data_section = std::string_view(bytes).substr(8 + n);
+  if (data_section) *data_section = bytes.substr(8 + n);
   return st;
 }
 

@@ -24,11 +24,14 @@ struct SafeTensors {
 };
 
 std::string safetensors_bytes(const SafeTensors& st);
+// The data section safetensors_bytes writes for `st` (it does not depend on the metadata),
+// for a checksum stored in the metadata.
+std::string safetensors_data(const SafeTensors& st);
 void write_safetensors(const std::string& path, const SafeTensors& st);  // atomic
 // Validates sizes, offsets (in bounds, no gap or overlap), dtypes and shapes; every problem
 // is an emosync::Error naming `what`. `data_section`, when given, is set to the raw tensor
 // bytes inside `bytes` (for a checksum over them).
-SafeTensors parse_safetensors(const std::string& bytes, const std::string& what,
+SafeTensors parse_safetensors(std::string_view bytes, const std::string& what,
                               std::string_view* data_section = nullptr);
 SafeTensors read_safetensors(const std::string& path);
 

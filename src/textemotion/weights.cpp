@@ -25,9 +25,8 @@ std::uint32_t crc32(std::string_view bytes) {
 WeightsFile WeightsFile::load(const std::string& path) { return from_bytes(io::read_file(path), path); }
 
 WeightsFile WeightsFile::from_bytes(std::string_view bytes, const std::string& what) {
-  const std::string copy(bytes);
   std::string_view data;
-  model::SafeTensors st = model::parse_safetensors(copy, what, &data);
+  model::SafeTensors st = model::parse_safetensors(bytes, what, &data);
   auto fail = [&](const std::string& msg) { throw Error(what + ": " + msg); };
   WeightsFile w{std::move(st.metadata), std::move(st.tensors)};
   if (w.metadata["format"] != kWeightsFormat)
@@ -46,12 +45,7 @@ std::string WeightsFile::to_bytes() const {
   model::SafeTensors st{metadata, tensors};
   st.metadata["format"] = kWeightsFormat;
   st.metadata["version"] = std::to_string(kWeightsVersion);
-  st.metadata.erase("crc32");
-  // The data section does not depend on the metadata: write once to checksum it.
-  std::string_view data;
-  const std::string first = model::safetensors_bytes(st);
-  model::parse_safetensors(first, "text-emotion weights", &data);
-  st.metadata["crc32"] = std::to_string(crc32(data));
+  st.metadata["crc32"] = std::to_string(crc32(model::safetensors_data(st)));
   return model::safetensors_bytes(st);
 }
 
