@@ -122,15 +122,16 @@ void apply_spectral_augment(Window& w, int n_mels, const SpectralAugment& a, std
   const std::size_t m = static_cast<std::size_t>(n_mels), frames = w.features.size() / m;
   const float floor = std::log(1e-10f), db = std::log(10.0f) / 10.0f;
   auto uni = [&](float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng); };
-  auto padding = [&](const float* row) {
-    return std::all_of(row, row + m, [](float v) { return v == 0.0f; });
-  };
+  // Rows past the item's end are all zeros; every stage leaves them so.
+  std::vector<bool> padding(frames);
+  for (std::size_t f = 0; f < frames; ++f)
+    padding[f] = std::all_of(&w.features[f * m], &w.features[f * m] + m, [](float v) { return v == 0.0f; });
   std::vector<float> row(m);
   const float alpha = a.warp > 0 ? uni(1 - a.warp, 1 + a.warp) : 1.0f;
   const float tilt = a.tilt_db > 0 ? uni(-a.tilt_db, a.tilt_db) * db : 0.0f;
   for (std::size_t f = 0; f < frames; ++f) {
     float* x = &w.features[f * m];
-    if (padding(x)) continue;
+    if (padding[f]) continue;
     if (alpha != 1.0f) {
       // Band b takes what was at b·alpha: alpha > 1 moves formants down (a longer tract).
       for (std::size_t b = 0; b < m; ++b) {
@@ -155,14 +156,14 @@ void apply_spectral_augment(Window& w, int n_mels, const SpectralAugment& a, std
     if (n > 0) {
       const float level = static_cast<float>(sum / n) * std::pow(10.0f, -uni(a.snr_db_min, a.snr_db_max) / 10.0f);
       const float colour = uni(-12, 6) * db;  // pink-ish to white
+      std::vector<float> band_power(m);  // the noise's spectrum, the same in every frame
+      for (std::size_t b = 0; b < m; ++b)
+        band_power[b] = level * std::exp(colour * (static_cast<float>(b) / static_cast<float>(m - 1) - 0.5f) * 2);
       std::exponential_distribution<float> flicker(1.0f);
       for (std::size_t f = 0; f < frames; ++f) {
+        if (padding[f]) continue;
         float* x = &w.features[f * m];
-        if (padding(x)) continue;
-        for (std::size_t b = 0; b < m; ++b) {
-          const float p = level * std::exp(colour * (static_cast<float>(b) / static_cast<float>(m - 1) - 0.5f) * 2);
-          x[b] = std::log(std::exp(x[b]) + p * (0.5f + 0.5f * flicker(rng)));
-        }
+        for (std::size_t b = 0; b < m; ++b) x[b] = std::log(std::exp(x[b]) + band_power[b] * (0.5f + 0.5f * flicker(rng)));
       }
     }
   }
@@ -170,8 +171,8 @@ void apply_spectral_augment(Window& w, int n_mels, const SpectralAugment& a, std
     const int width = std::uniform_int_distribution<int>(0, a.freq_mask)(rng);
     const int start = std::uniform_int_distribution<int>(0, std::max(0, n_mels - width))(rng);
     for (std::size_t f = 0; f < frames && width > 0; ++f) {
+      if (padding[f]) continue;
       float* x = &w.features[f * m];
-      if (padding(x)) continue;
       float mean = 0;
       for (std::size_t b = 0; b < m; ++b) mean += x[b] / static_cast<float>(m);
       for (int b = start; b < start + width && b < n_mels; ++b) x[b] = mean;
