@@ -10,6 +10,7 @@
 #include "textemotion/tagger.h"
 #include "textemotion_train/corpus.h"
 #include "textemotion_train/evaluate.h"
+#include "textemotion_train/lexical_train.h"
 #include "textemotion_train/trainer.h"
 
 namespace {
@@ -51,6 +52,36 @@ void setup(CLI::App& app) {
     textemotion::TrainOptions opt = *o;
     opt.data_dir = textemotion::shared_data_dir(o->data_dir);
     textemotion::train_text_emotion(opt);
+  });
+
+  auto lo = std::make_shared<textemotion::LexicalOptions>();
+  auto lex_model = std::make_shared<std::string>("models/textemotion");
+  auto lex_out = std::make_shared<std::string>();
+  auto lex_report = std::make_shared<std::string>();
+  CLI::App* lex = app.add_subcommand(
+      "lexical", "Fit the lexical VAD regressor (ridge on hashed word + character n-grams) and its blend with the "
+                 "model's VAD head on EmoBank dev; adds both to <model>/textemotion.safetensors");
+  lex->add_option("--data", lo->data_dir, "shared data folder (default $EMOSYNC_SHARED_DATA or ../shared/data)");
+  lex->add_option("--model", *lex_model, "folder with tokenizer.model and textemotion.safetensors")->capture_default_str();
+  lex->add_option("--out", *lex_out, "write the weights file here instead of replacing the model's");
+  lex->add_option("--report", *lex_report, "write the dev figures here");
+  lex->add_option("--buckets", lo->buckets, "hash buckets")->capture_default_str();
+  lex->add_option("--alpha-emobank", lo->alpha_emobank, "ridge penalty of the EmoBank regressor for V, A, D")
+      ->capture_default_str();
+  lex->add_option("--alpha-goemotions", lo->alpha_goemotions, "ridge penalty of the GoEmotions valence regressor")
+      ->capture_default_str();
+  lex->callback([=] {
+    textemotion::LexicalOptions opt = *lo;
+    opt.data_dir = textemotion::shared_data_dir(lo->data_dir);
+    const std::string tk = *lex_model + "/tokenizer.model", wpath = *lex_model + "/textemotion.safetensors";
+    const textemotion::Tagger tagger = textemotion::Tagger::load(tk, wpath);
+    const textemotion::LexicalResult r = textemotion::train_lexical(tagger, opt);
+    textemotion::WeightsFile w = textemotion::WeightsFile::load(wpath);
+    r.lexical.to_weights(w);
+    const std::string out = lex_out->empty() ? wpath : *lex_out;
+    w.save(out);
+    std::printf("%s%s: written\n", r.summary().c_str(), out.c_str());
+    if (!lex_report->empty()) io::write_file_atomic(*lex_report, r.summary());
   });
 
   auto data = std::make_shared<std::string>();

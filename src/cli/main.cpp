@@ -1,6 +1,7 @@
 // emosync: text with an emotion flow + speech → 52 ARKit blendshapes at 30 fps.
 #include <algorithm>
 #include <iostream>
+#include <string>
 
 #include "cli/command.h"
 #ifndef EMOSYNC_TORCH_CLI
@@ -11,7 +12,11 @@
 int main(int argc, char** argv) {
 #ifndef EMOSYNC_TORCH_CLI
   if (emosync::cli::needs_torch(argc, argv)) {
-    std::cerr << "emosync: error: " << emosync::cli::exec_torch_binary(argc, argv) << "\n";
+    // exec_torch_binary returns only when the exec failed; call it before writing anything
+    // (`cerr << "prefix" << f()` writes the prefix first, so every handed-off run began
+    // with a stray "emosync: error: ").
+    const std::string why = emosync::cli::exec_torch_binary(argc, argv);
+    std::cerr << "emosync: error: " << why << "\n";
     return 1;
   }
 #endif

@@ -141,6 +141,7 @@ Prediction Model::predict(const std::vector<int>& ids_in) const {
   }
   Vec vad = pooled * vad_.w.transpose() + vad_.b;
   for (int i = 0; i < ModelConfig::kVad; ++i) p.vad[static_cast<std::size_t>(i)] = std::tanh(vad[i]);
+  p.vad_head = p.vad;
   return p;
 }
 

@@ -35,7 +35,9 @@ struct ModelConfig {
 struct Prediction {
   std::array<float, ModelConfig::kClasses> probs{};
   std::array<float, ModelConfig::kClasses> logits{};
-  std::array<float, ModelConfig::kVad> vad{};
+  std::array<float, ModelConfig::kVad> vad{};       // the answer: blended when a lexical part is present
+  std::array<float, ModelConfig::kVad> vad_head{};  // the network's VAD head alone
+  std::array<float, ModelConfig::kVad> vad_lexical{};  // the EmoBank lexical regressor alone (0 without one)
 };
 
 class Model {

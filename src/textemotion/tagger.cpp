@@ -7,6 +7,7 @@
 
 #include "emotion/anchors.h"
 #include "emotion/classes.h"
+#include "io/atomic_file.h"
 #include "io/error.h"
 #include "textemotion/sentences.h"
 
@@ -22,13 +23,21 @@ const Tagger& Tagger::embedded() {
     auto tb = emosync::embedded::textemotion_model(tk);
     auto wb = emosync::embedded::textemotion_model(wk);
     if (!tb || !wb) throw Error("the text-emotion model is not embedded in this build (" + tk + ", " + wk + ")");
-    return Tagger(Tokenizer::from_bytes(*tb, tk), Model::from_weights(WeightsFile::from_bytes(*wb, wk), wk));
+    return from_bytes(*tb, tk, *wb, wk);
   }();
   return t;
 }
 
+Tagger Tagger::from_bytes(std::string_view tokenizer, const std::string& tk_what, std::string_view weights,
+                          const std::string& w_what) {
+  const WeightsFile w = WeightsFile::from_bytes(weights, w_what);
+  std::optional<LexicalVad> lexical;
+  if (LexicalVad::present(w)) lexical = LexicalVad::from_weights(w, w_what);
+  return Tagger(Tokenizer::from_bytes(tokenizer, tk_what), Model::from_weights(w, w_what), std::move(lexical));
+}
+
 Tagger Tagger::load(const std::string& tokenizer_path, const std::string& weights_path) {
-  Tagger t(Tokenizer::load(tokenizer_path), Model::load(weights_path));
+  Tagger t = from_bytes(io::read_file(tokenizer_path), tokenizer_path, io::read_file(weights_path), weights_path);
   if (t.model().config().vocab != t.tokenizer().size() + kSpecialTokens)
     throw Error(weights_path + ": vocabulary " + std::to_string(t.model().config().vocab) + " does not match tokenizer " +
                 tokenizer_path + " (" + std::to_string(t.tokenizer().size()) + " pieces + " +
@@ -37,7 +46,13 @@ Tagger Tagger::load(const std::string& tokenizer_path, const std::string& weight
 }
 
 Prediction Tagger::predict(const std::string& sentence, const std::vector<Turn>& context) const {
-  return model_.predict(encode_input(tok_, sentence, context, model_.config().max_len));
+  Prediction p = model_.predict(encode_input(tok_, sentence, context, model_.config().max_len));
+  if (lexical_) {
+    const LexicalVad::Scores s = lexical_->predict(sentence);
+    std::copy(s.begin(), s.begin() + 3, p.vad_lexical.begin());
+    p.vad = lexical_->blend(p.vad_head, s);
+  }
+  return p;
 }
 
 int intensity_of(std::size_t emotion, const Prediction& p) {

@@ -14,7 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string_view>
+
 #include "textemotion/input.h"
+#include "textemotion/lexical_vad.h"
 #include "textemotion/model.h"
 #include "textemotion/tokenizer.h"
 
@@ -29,22 +33,31 @@ struct SentenceEmotion {
 
 class Tagger {
  public:
-  Tagger(Tokenizer tok, Model model) : tok_(std::move(tok)), model_(std::move(model)) {}
+  Tagger(Tokenizer tok, Model model, std::optional<LexicalVad> lexical = std::nullopt)
+      : tok_(std::move(tok)), model_(std::move(model)), lexical_(std::move(lexical)) {}
+  // Tokenizer bytes + weights file (MicroALBERT and, when the file holds one, the lexical
+  // VAD regressor and its blend); `tk_what`/`w_what` name them in errors.
+  static Tagger from_bytes(std::string_view tokenizer, const std::string& tk_what, std::string_view weights,
+                           const std::string& w_what);
   // The model shipped in models/textemotion and compiled into the binary.
   static const Tagger& embedded();
   // A tokenizer and weights from disk.
   static Tagger load(const std::string& tokenizer_path, const std::string& weights_path);
 
+  // The network's answer; with a lexical part, `vad` is the blend of the VAD head and the
+  // lexical regressor on the sentence (vad_head and vad_lexical keep both).
   Prediction predict(const std::string& sentence, const std::vector<Turn>& context) const;
   // Each sentence sees `context` plus the sentences before it in `text` as [SELF] turns.
   std::vector<SentenceEmotion> tag(const std::string& text, const std::vector<Turn>& context) const;
 
   const Tokenizer& tokenizer() const { return tok_; }
   const Model& model() const { return model_; }
+  const std::optional<LexicalVad>& lexical() const { return lexical_; }
 
  private:
   Tokenizer tok_;
   Model model_;
+  std::optional<LexicalVad> lexical_;
 };
 
 int intensity_of(std::size_t emotion, const Prediction& p);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "emotion/anchors.h"
 #include "emotion/classes.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
@@ -102,6 +103,16 @@ std::vector<int> load_goemotions_map(const std::vector<std::string>& labels, con
   for (std::size_t l = 0; l < labels.size(); ++l)
     if (map[l] < 0) throw Error(map_key + ": GoEmotions label '" + labels[l] + "' has no row");
   return map;
+}
+
+std::array<float, 3> anchor_target(const std::vector<int>& classes) {
+  const auto& anchors = emotion::Anchors::standard();
+  std::array<float, 3> sum{};
+  for (int c : classes) {
+    const auto& v = c == 0 ? anchors.neutral() : anchors.at(static_cast<std::size_t>(c), emotion::Level::L5);
+    for (std::size_t d = 0; d < 3; ++d) sum[d] += v[d] / static_cast<float>(classes.size());
+  }
+  return sum;
 }
 
 std::vector<EmotionExample> load_goemotions(const std::string& dir, const std::string& split_name) {

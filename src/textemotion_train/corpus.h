@@ -25,6 +25,10 @@ struct VadExample {
   std::array<float, 3> vad{};
 };
 
+// Mean VAD anchor of a row's classes at full intensity (L5; neutral: the neutral point):
+// the distant VAD target of a GoEmotions row.
+std::array<float, 3> anchor_target(const std::vector<int>& classes);
+
 // GoEmotions label name (emotions.txt) -> class index, from the map table (a repository
 // path or key, "data/emotion/goemotions_map.tsv" by default). Errors name file:line.
 std::vector<int> load_goemotions_map(const std::vector<std::string>& goemotions_labels,

@@ -11,7 +11,13 @@ namespace emosync::textemotion {
 std::string Evaluation::text(const std::string& title) const {
   char buf[160];
   std::snprintf(buf, sizeof buf, "  EmoBank test Pearson r: V %.4f  A %.4f  D %.4f\n", vad_r[0], vad_r[1], vad_r[2]);
-  return format_report(dev, title + " — GoEmotions dev, 16 classes") + buf;
+  std::string out = format_report(dev, title + " — GoEmotions dev, 16 classes") + buf;
+  if (!std::isnan(vad_r_head[0])) {
+    std::snprintf(buf, sizeof buf, "  (VAD head alone, without the lexical blend: V %.4f  A %.4f  D %.4f)\n", vad_r_head[0],
+                  vad_r_head[1], vad_r_head[2]);
+    out += buf;
+  }
+  return out;
 }
 
 Evaluation evaluate(const std::string& data_dir, const std::function<int(const std::string&)>& classify,
@@ -34,13 +40,23 @@ Evaluation evaluate(const std::string& data_dir, const std::function<int(const s
 }
 
 Evaluation evaluate_model(const Tagger& t, const std::string& data_dir) {
-  return evaluate(
+  Evaluation ev = evaluate(
       data_dir,
       [&](const std::string& s) {
         auto p = t.predict(s, {});
         return static_cast<int>(std::max_element(p.probs.begin(), p.probs.end()) - p.probs.begin());
       },
       [&](const std::string& s) { return t.predict(s, {}).vad; });
+  if (t.lexical()) {
+    const auto test = load_emobank(data_dir + "/emobank", "test");
+    std::array<std::vector<float>, 3> gold, head;
+    for (const auto& e : test) {
+      const auto p = t.predict(e.text, {});
+      for (std::size_t d = 0; d < 3; ++d) gold[d].push_back(e.vad[d]), head[d].push_back(p.vad_head[d]);
+    }
+    for (std::size_t d = 0; d < 3; ++d) ev.vad_r_head[d] = pearson(gold[d], head[d]);
+  }
+  return ev;
 }
 
 Evaluation evaluate_baseline(const std::string& data_dir) {

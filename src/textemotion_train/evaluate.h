@@ -2,6 +2,7 @@
 // The evaluation protocol shared by `emosync textemotion eval` and the shared_data test:
 // GoEmotions dev (mapped, empty context) for the 16 classes, EmoBank test for V, A, D.
 #include <array>
+#include <cmath>
 #include <functional>
 #include <string>
 
@@ -13,6 +14,8 @@ namespace emosync::textemotion {
 struct Evaluation {
   ClassReport dev;
   std::array<double, 3> vad_r{};  // Pearson r on EmoBank test
+  // The network's VAD head alone (models with a lexical VAD part; NaN otherwise).
+  std::array<double, 3> vad_r_head{std::nan(""), std::nan(""), std::nan("")};
   std::string text(const std::string& title) const;
 };
 

@@ -35,17 +35,6 @@ struct Batch {
   torch::Tensor ids, valid, labels, vad, anchor_vad, is_emo, is_vad;
 };
 
-// Mean anchor VAD of a row's classes at full intensity (neutral: the neutral point).
-std::array<float, 3> anchor_target(const std::vector<int>& classes) {
-  const auto& anchors = emotion::Anchors::standard();
-  std::array<float, 3> sum{};
-  for (int c : classes) {
-    const auto& v = c == 0 ? anchors.neutral() : anchors.at(static_cast<std::size_t>(c), emotion::Level::L5);
-    for (std::size_t d = 0; d < 3; ++d) sum[d] += v[d] / static_cast<float>(classes.size());
-  }
-  return sum;
-}
-
 // Per-dimension mean and standard deviation of VAD targets.
 std::pair<torch::Tensor, torch::Tensor> vad_stats(const std::vector<std::array<float, 3>>& v) {
   auto t = torch::empty({static_cast<std::int64_t>(v.size()), 3});
