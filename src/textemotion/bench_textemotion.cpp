@@ -40,6 +40,13 @@ int main(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) sink += t.predict(text, {}).probs[0];
   s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("tokenize + forward (%zu tokens): %.0f sentences/s\n", encode_input(t.tokenizer(), text, {}, c.max_len).size(), n / s);
+  std::printf("tokenize + forward%s (%zu tokens): %.0f sentences/s\n", t.lexical() ? " + lexical VAD blend" : "",
+              encode_input(t.tokenizer(), text, {}, c.max_len).size(), n / s);
+  if (t.lexical()) {
+    t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) sink += t.lexical()->predict(text)[0];
+    s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("lexical VAD regressor alone (%zu characters): %.0f sentences/s\n", text.size(), n / s);
+  }
   return 0;
 }

@@ -47,7 +47,7 @@ struct LexicalOptions {
   std::uint32_t buckets = 1u << 18;
   // Ridge penalties, chosen on EmoBank dev (r of each regressor alone).
   std::array<double, 3> alpha_emobank{1.0, 3.0, 3.0};
-  double alpha_goemotions = 1.0;
+  double alpha_goemotions = 2.0;
 };
 
 struct LexicalResult {
