@@ -49,6 +49,44 @@ LexicalVad random_lexical(std::uint32_t buckets, unsigned seed) {
   return LexicalVad(idf, w, {0.01f, -0.02f, 0.03f, 0.0f}, blend);
 }
 
+// Invented sentences: EmoBank-style rows (train and dev) and GoEmotions rows of joy,
+// sadness and neutral, in the shared data's layout.
+fs::path tiny_corpus() {
+  const fs::path dir = test_support::temp_path("textemotion_lexical", "data");
+  fs::remove_all(dir);
+  fs::create_directories(dir / "goemotions");
+  fs::create_directories(dir / "emobank");
+  // GoEmotions' label names in its order; rows use joy (17), sadness (25), neutral (27).
+  std::string labels;
+  for (const char* l : {"admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
+                        "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
+                        "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
+                        "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"})
+    labels += std::string(l) + "\n";
+  io::write_file_atomic((dir / "goemotions/emotions.txt").string(), labels);
+  const char* good[] = {"a wonderful sunny holiday", "we won the lovely prize", "such a happy bright morning",
+                        "our wonderful friends laughed", "a lovely warm welcome", "the happy children sang"};
+  const char* bad[] = {"a terrible lonely funeral", "we lost the awful war", "such a grim cold night",
+                       "our terrible neighbours shouted", "an awful painful injury", "the lonely dog died"};
+  const char* flat[] = {"the table is made of wood", "a train leaves at noon", "the report has four pages"};
+  std::string tsv;
+  for (const char* t : good) tsv += std::string(t) + "\t17\tid\n";
+  for (const char* t : bad) tsv += std::string(t) + "\t25\tid\n";
+  for (const char* t : flat) tsv += std::string(t) + "\t27\tid\n";
+  io::write_file_atomic((dir / "goemotions/train.tsv").string(), tsv);
+  std::string csv = "id,split,V,A,D,text\n";
+  int id = 0;
+  const char* splits[] = {"train", "train", "dev"};
+  for (int rep = 0; rep < 3; ++rep)
+    for (int i = 0; i < 6; ++i) {
+      csv += "g" + std::to_string(id++) + "," + splits[rep] + ",4.2,3.4,3.2,\"" + good[i] + " again\"\n";
+      csv += "b" + std::to_string(id++) + "," + splits[rep] + ",1.8,3.0,2.6,\"" + bad[i] + " again\"\n";
+    }
+  io::write_file_atomic((dir / "emobank/emobank.csv").string(), csv);
+
+  return dir;
+}
+
 }  // namespace
 
 TEST(LexicalFeatures, CountsWordsBigramsAndPaddedCharacterNgrams) {
@@ -198,38 +236,7 @@ TEST(LexicalVad, TaggerBlendsTheHeadWithTheLexicalPart) {
 }
 
 TEST(LexicalVad, TrainsOnATinyCorpusAndSeparatesValence) {
-  const fs::path dir = test_support::temp_path("textemotion_lexical", "data");
-  fs::remove_all(dir);
-  fs::create_directories(dir / "goemotions");
-  fs::create_directories(dir / "emobank");
-  // GoEmotions' label names in its order; rows use joy (17), sadness (25), neutral (27).
-  std::string labels;
-  for (const char* l : {"admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
-                        "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
-                        "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
-                        "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"})
-    labels += std::string(l) + "\n";
-  io::write_file_atomic((dir / "goemotions/emotions.txt").string(), labels);
-  const char* good[] = {"a wonderful sunny holiday", "we won the lovely prize", "such a happy bright morning",
-                        "our wonderful friends laughed", "a lovely warm welcome", "the happy children sang"};
-  const char* bad[] = {"a terrible lonely funeral", "we lost the awful war", "such a grim cold night",
-                       "our terrible neighbours shouted", "an awful painful injury", "the lonely dog died"};
-  const char* flat[] = {"the table is made of wood", "a train leaves at noon", "the report has four pages"};
-  std::string tsv;
-  for (const char* t : good) tsv += std::string(t) + "\t17\tid\n";
-  for (const char* t : bad) tsv += std::string(t) + "\t25\tid\n";
-  for (const char* t : flat) tsv += std::string(t) + "\t27\tid\n";
-  io::write_file_atomic((dir / "goemotions/train.tsv").string(), tsv);
-  std::string csv = "id,split,V,A,D,text\n";
-  int id = 0;
-  const char* splits[] = {"train", "train", "dev"};
-  for (int rep = 0; rep < 3; ++rep)
-    for (int i = 0; i < 6; ++i) {
-      csv += "g" + std::to_string(id++) + "," + splits[rep] + ",4.2,3.4,3.2,\"" + good[i] + " again\"\n";
-      csv += "b" + std::to_string(id++) + "," + splits[rep] + ",1.8,3.0,2.6,\"" + bad[i] + " again\"\n";
-    }
-  io::write_file_atomic((dir / "emobank/emobank.csv").string(), csv);
-
+  const fs::path dir = tiny_corpus();
   LexicalOptions o;
   o.data_dir = dir.string();
   o.buckets = 1u << 16;
@@ -244,4 +251,28 @@ TEST(LexicalVad, TrainsOnATinyCorpusAndSeparatesValence) {
   // The GoEmotions regressor learnt valence from the anchors alone.
   const auto g = r.lexical.predict("lovely"), h = r.lexical.predict("awful");
   EXPECT_GT(g[LexicalVad::kGoEmotionsValence], h[LexicalVad::kGoEmotionsValence]);
+}
+
+TEST(LexicalVad, CommandFitsAndWritesAModelTheTaggerLoads) {
+  const fs::path data = tiny_corpus();
+  const std::string model = test_support::temp_path("textemotion_lexical", "model");
+  fs::remove_all(model);
+  fs::create_directories(model);
+  for (const char* f : {"tokenizer.model", "textemotion.safetensors"})
+    fs::copy_file(fs::path(EMOSYNC_SOURCE_DIR) / "models/textemotion" / f, fs::path(model) / f);
+  const std::string out = (fs::path(model) / "with_lexical.safetensors").string();
+  auto r = test_support::run_emosync("textemotion lexical --data " + data.string() + " --model " + model +
+                                     " --buckets 4096 --out " + out);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(r.out.find("error"), std::string::npos) << r.out;  // the hand-over to emosync-torch writes none
+  EXPECT_NE(r.out.find("blend"), std::string::npos) << r.out;
+  const Tagger t = Tagger::load(model + "/tokenizer.model", out);
+  ASSERT_TRUE(t.lexical().has_value());
+  EXPECT_EQ(t.lexical()->buckets(), 4096u);
+  // Bad input: a missing data folder is named, and nothing is written.
+  fs::remove(out);
+  r = test_support::run_emosync("textemotion lexical --data " + model + "/nowhere --model " + model + " --out " + out);
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("nowhere"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out));
 }
