@@ -29,15 +29,6 @@ float total(const std::vector<std::pair<std::uint32_t, float>>& v) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 LexicalVad random_lexical(std::uint32_t buckets, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
@@ -56,14 +47,8 @@ fs::path tiny_corpus() {
   fs::remove_all(dir);
   fs::create_directories(dir / "goemotions");
   fs::create_directories(dir / "emobank");
-  // GoEmotions' label names in its order; rows use joy (17), sadness (25), neutral (27).
-  std::string labels;
-  for (const char* l : {"admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
-                        "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
-                        "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
-                        "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"})
-    labels += std::string(l) + "\n";
-  io::write_file_atomic((dir / "goemotions/emotions.txt").string(), labels);
+  // Rows use joy (17), sadness (25), neutral (27).
+  io::write_file_atomic((dir / "goemotions/emotions.txt").string(), te_test::goemotions_labels_file());
   const char* good[] = {"a wonderful sunny holiday", "we won the lovely prize", "such a happy bright morning",
                         "our wonderful friends laughed", "a lovely warm welcome", "the happy children sang"};
   const char* bad[] = {"a terrible lonely funeral", "we lost the awful war", "such a grim cold night",
@@ -106,7 +91,7 @@ TEST(LexicalFeatures, CountsWordsBigramsAndPaddedCharacterNgrams) {
   EXPECT_NE(a.words, b.words);
   // Repeats are counted.
   EXPECT_EQ(count_ngrams("yes yes", B).words.front().second + count_ngrams("yes yes", B).words.back().second, 3.0f);
-  EXPECT_NE(error_of([] { count_ngrams("x", 0); }), "");
+  EXPECT_NE(te_test::expect_error([] { count_ngrams("x", 0); }), "");
 }
 
 TEST(LexicalFeatures, EachPartHasUnitNormAndIdfWeighs) {
@@ -133,7 +118,7 @@ TEST(LexicalFeatures, EachPartHasUnitNormAndIdfWeighs) {
   idf[storm] = 3.0f;
   const SparseVector w = lexical_features(c, idf);
   EXPECT_GT(value_at(w, storm) / value_at(w, the), value_at(v, storm) / value_at(v, the));
-  EXPECT_NE(error_of([&] { lexical_features(c, std::vector<float>(10, 1.0f)); }), "");
+  EXPECT_NE(te_test::expect_error([&] { lexical_features(c, std::vector<float>(10, 1.0f)); }), "");
 }
 
 TEST(Ridge, RecoversALinearTargetAndIgnoresZeroWeightRows) {
@@ -176,10 +161,10 @@ TEST(Ridge, RecoversALinearTargetAndIgnoresZeroWeightRows) {
 TEST(Ridge, BadInputsAreErrors) {
   SparseRows x;
   x.push({{0, 1}, {1.0f, 2.0f}});
-  EXPECT_NE(error_of([&] { fit_ridge(x, {1.0f, 2.0f}, {1.0f}, 2, 1.0); }).find("one value per row"), std::string::npos);
-  EXPECT_NE(error_of([&] { fit_ridge(x, {1.0f}, {1.0f}, 2, 0.0); }).find("alpha"), std::string::npos);
-  EXPECT_NE(error_of([&] { fit_ridge(x, {1.0f}, {0.0f}, 2, 1.0); }).find("weight"), std::string::npos);
-  EXPECT_NE(error_of([&] { fit_ridge(x, {1.0f}, {1.0f}, 1, 1.0); }).find("outside"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { fit_ridge(x, {1.0f, 2.0f}, {1.0f}, 2, 1.0); }).find("one value per row"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { fit_ridge(x, {1.0f}, {1.0f}, 2, 0.0); }).find("alpha"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { fit_ridge(x, {1.0f}, {0.0f}, 2, 1.0); }).find("weight"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { fit_ridge(x, {1.0f}, {1.0f}, 1, 1.0); }).find("outside"), std::string::npos);
 }
 
 TEST(LexicalVad, WeightsFileRoundTripAndClearErrors) {
@@ -195,16 +180,16 @@ TEST(LexicalVad, WeightsFileRoundTripAndClearErrors) {
 
   WeightsFile bad = r;
   bad.tensors.erase("lexical.blend");
-  EXPECT_NE(error_of([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.blend"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.blend"), std::string::npos);
   bad = r;
   bad.metadata["lexical_buckets"] = "4095";
-  EXPECT_NE(error_of([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.idf"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.idf"), std::string::npos);
   bad = r;
   bad.metadata["lexical"] = "something-else";
-  EXPECT_NE(error_of([&] { LexicalVad::from_weights(bad, "m.st"); }).find("m.st"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { LexicalVad::from_weights(bad, "m.st"); }).find("m.st"), std::string::npos);
   bad = r;
   bad.tensors["lexical.idf"].data[7] = -1.0f;
-  EXPECT_NE(error_of([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.idf"), std::string::npos);
+  EXPECT_NE(te_test::expect_error([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.idf"), std::string::npos);
 }
 
 TEST(LexicalVad, BlendFollowsItsFormulaAndClamps) {

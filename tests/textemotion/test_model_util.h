@@ -1,6 +1,12 @@
 #pragma once
 // Helpers for the text-emotion tests: a small random model in the weights format.
+#include <functional>
 #include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "io/error.h"
 
 #include "textemotion/model.h"
 #include "textemotion/weights.h"
@@ -46,5 +52,27 @@ inline WeightsFile random_weights(const ModelConfig& c, unsigned seed = 7) {
 }
 
 inline std::string source_path(const std::string& rel) { return std::string(EMOSYNC_SOURCE_DIR) + "/" + rel; }
+
+// The message of the emosync::Error that f throws; a test failure when it throws none.
+inline std::string expect_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected emosync::Error";
+  return "";
+}
+
+// GoEmotions' emotions.txt: its 28 label names in its own order (a TSV's ids index it).
+inline std::string goemotions_labels_file() {
+  static const char* kLabels[] = {"admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
+                                  "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
+                                  "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
+                                  "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"};
+  std::string out;
+  for (const char* l : kLabels) out += std::string(l) + "\n";
+  return out;
+}
 
 }  // namespace emosync::textemotion::te_test

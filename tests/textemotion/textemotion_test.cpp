@@ -16,6 +16,7 @@
 using namespace emosync;
 using namespace emosync::textemotion;
 using te_test::random_weights;
+using te_test::expect_error;
 using te_test::source_path;
 
 namespace {
@@ -35,16 +36,6 @@ ModelConfig small_config() {
   c.layers = 2;
   c.max_len = 64;
   return c;
-}
-
-std::string expect_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected emosync::Error";
-  return "";
 }
 
 }  // namespace

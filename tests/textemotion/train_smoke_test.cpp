@@ -8,6 +8,7 @@
 
 #include "io/atomic_file.h"
 #include "support/test_support.h"
+#include "test_model_util.h"
 #include "textemotion/tagger.h"
 #include "textemotion/weights.h"
 #include "textemotion_train/trainer.h"
@@ -16,20 +17,12 @@ using namespace emosync;
 namespace fs = std::filesystem;
 
 namespace {
-// GoEmotions' 28 label names in its own order (the ids in the TSV index this list).
-const char* kLabels[] = {"admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
-                         "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
-                         "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
-                         "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"};
-
 std::string tiny_corpus() {
   const fs::path dir = test_support::temp_path("textemotion_train", "data");
   fs::remove_all(dir);
   fs::create_directories(dir / "goemotions");
   fs::create_directories(dir / "emobank");
-  std::string labels;
-  for (const char* l : kLabels) labels += std::string(l) + "\n";
-  io::write_file_atomic((dir / "goemotions/emotions.txt").string(), labels);
+  io::write_file_atomic((dir / "goemotions/emotions.txt").string(), textemotion::te_test::goemotions_labels_file());
   const std::pair<const char*, int> rows[] = {
       {"thank you so much for the help", 15}, {"this is hilarious, I laughed", 1}, {"I am so angry right now", 2},
       {"what a sad day for everyone", 25},    {"why does this happen?", 7},         {"I am scared of the dark", 14},
