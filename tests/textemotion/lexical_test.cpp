@@ -261,3 +261,18 @@ TEST(LexicalVad, CommandFitsAndWritesAModelTheTaggerLoads) {
   EXPECT_NE(r.out.find("nowhere"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(out));
 }
+
+TEST(LexicalVad, AnyBytesGiveFiniteScores) {
+  const LexicalVad lex = random_lexical(512, 13);
+  std::mt19937 rng(17);
+  for (int i = 0; i < 300; ++i) {
+    std::string s(rng() % 300, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 256);
+    for (float v : lex.predict(s)) ASSERT_TRUE(std::isfinite(v)) << i;
+  }
+  for (const char* s : {"", " ", "!!!", "\xF0\x9F\x98\x80 caf\xC3\xA9", "\t\n"})
+    for (float v : lex.predict(s)) EXPECT_TRUE(std::isfinite(v));
+  // Empty text: the bias alone.
+  const auto e = lex.predict("");
+  EXPECT_FLOAT_EQ(e[0], 0.01f);
+}
