@@ -146,6 +146,9 @@ LexicalVad LexicalVad::from_weights(const WeightsFile& w, const std::string& wha
     for (std::size_t k = 0; k < 4; ++k) bl[d][k] = blend.data[d * 4 + k];
   for (float x : idf.data)
     if (!(x > 0) || !std::isfinite(x)) throw Error(what + ": lexical.idf holds a value that is not positive and finite");
+  for (const auto* t : {&weight, &bias, &blend})
+    for (float x : t->data)
+      if (!std::isfinite(x)) throw Error(what + ": a lexical.* tensor holds a value that is not finite");
   return LexicalVad(idf.data, weight.data, b, bl);
 }
 

@@ -190,6 +190,9 @@ TEST(LexicalVad, WeightsFileRoundTripAndClearErrors) {
   bad = r;
   bad.tensors["lexical.idf"].data[7] = -1.0f;
   EXPECT_NE(te_test::expect_error([&] { LexicalVad::from_weights(bad, "m.st"); }).find("lexical.idf"), std::string::npos);
+  bad = r;
+  bad.tensors["lexical.weight"].data[3] = std::nanf("");
+  EXPECT_NE(te_test::expect_error([&] { LexicalVad::from_weights(bad, "m.st"); }).find("not finite"), std::string::npos);
 }
 
 TEST(LexicalVad, BlendFollowsItsFormulaAndClamps) {
