@@ -10,6 +10,7 @@
 
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/fnv1a.h"
 #include "io/sha256.h"
 
 namespace emosync::dataset {
@@ -25,11 +26,6 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 }  // namespace
 
 ShardId ShardId::parse(const std::string& text) {
@@ -47,7 +43,7 @@ std::string ShardId::dir_name() const {
   return b;
 }
 
-bool ShardId::owns(const std::string& id) const { return fnv1a(id) % count == index; }
+bool ShardId::owns(const std::string& id) const { return io::fnv1a64(id) % count == index; }
 
 ShardStore::ShardStore(std::string root, ShardId shard) : dir_((fs::path(root) / shard.dir_name()).string()) {
   fs::create_directories(fs::path(dir_) / "items");

@@ -4,24 +4,11 @@
 #include <cmath>
 
 #include "io/error.h"
+#include "io/fnv1a.h"
 
 namespace emosync::textemotion {
 
 namespace {
-
-// 64-bit FNV-1a, fed byte by byte so that n-grams are hashed without building strings.
-struct Fnv {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  Fnv& add(unsigned char b) {
-    h ^= b;
-    h *= 0x100000001b3ull;
-    return *this;
-  }
-  Fnv& add(std::string_view s) {
-    for (char c : s) add(static_cast<unsigned char>(c));
-    return *this;
-  }
-};
 
 bool word_byte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
@@ -43,32 +30,37 @@ std::vector<std::pair<std::uint32_t, float>> tally(std::vector<std::uint32_t>& b
 
 }  // namespace
 
+std::vector<std::string> word_tokens(std::string_view text) {
+  std::vector<std::string> tokens;
+  std::string cur;
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    if (word_byte(c)) {
+      cur += static_cast<char>(c);
+      continue;
+    }
+    if (!cur.empty()) tokens.push_back(std::move(cur));
+    cur.clear();
+    if (c == '!' || c == '?') tokens.emplace_back(1, static_cast<char>(c));
+  }
+  if (!cur.empty()) tokens.push_back(std::move(cur));
+  return tokens;
+}
+
 NgramCounts count_ngrams(std::string_view text, std::uint32_t buckets) {
   if (buckets == 0) throw Error("lexical features: zero buckets");
+  std::vector<std::uint32_t> words, chars;
+  auto bucket = [&](const io::Fnv1a64& f) { return static_cast<std::uint32_t>(f.h % buckets); };
+  // Unigrams 'w' + token, bigrams 'b' + previous ' ' token.
+  const std::vector<std::string> tokens = word_tokens(text);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    words.push_back(bucket(io::Fnv1a64().add('w').add(tokens[i])));
+    if (i > 0) words.push_back(bucket(io::Fnv1a64().add('b').add(tokens[i - 1]).add(' ').add(tokens[i])));
+  }
   std::string s(text);
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  std::vector<std::uint32_t> words, chars;
-  auto bucket = [&](const Fnv& f) { return static_cast<std::uint32_t>(f.h % buckets); };
-  // Words and the two punctuation tokens: unigrams 'w' + token, bigrams 'b' + prev ' ' token.
-  std::string_view prev;
-  const std::string_view sv(s);
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t j = i + 1;
-    if (c != '!' && c != '?') {
-      if (!word_byte(c)) {
-        ++i;
-        continue;
-      }
-      while (j < s.size() && word_byte(static_cast<unsigned char>(s[j]))) ++j;
-    }
-    const std::string_view tok = sv.substr(i, j - i);
-    words.push_back(bucket(Fnv().add('w').add(tok)));
-    if (!prev.empty()) words.push_back(bucket(Fnv().add('b').add(prev).add(' ').add(tok)));
-    prev = tok;
-    i = j;
-  }
   // Character n-grams (2..5 bytes) inside each chunk padded with a space on each side:
   // 'c' + n-gram, hashed incrementally from each start.
   for (std::size_t i = 0; i < s.size();) {
@@ -80,7 +72,7 @@ NgramCounts count_ngrams(std::string_view text, std::uint32_t buckets) {
     while (j < s.size() && !space_byte(static_cast<unsigned char>(s[j]))) ++j;
     const std::string padded = " " + s.substr(i, j - i) + " ";
     for (std::size_t k = 0; k + 2 <= padded.size(); ++k) {
-      Fnv f;
+      io::Fnv1a64 f;
       f.add('c').add(static_cast<unsigned char>(padded[k]));
       for (std::size_t n = 2; n <= 5 && k + n <= padded.size(); ++n) {
         f.add(static_cast<unsigned char>(padded[k + n - 1]));

@@ -44,6 +44,10 @@ struct SparseVector {
   std::vector<float> value;
 };
 
+// The words of a text: ASCII lower-cased maximal runs of [a-z0-9'] and bytes >= 0x80,
+// plus '!' and '?' as tokens of their own. Shared with the n-gram baseline.
+std::vector<std::string> word_tokens(std::string_view text);
+
 // Raw n-gram counts of a text, hashed into `buckets`: the word part and the character
 // part separately (each is normalised on its own).
 struct NgramCounts {

@@ -1,10 +1,11 @@
 #include "textemotion_train/baseline.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <numeric>
 #include <random>
+
+#include "textemotion/lexical_vad.h"
 
 namespace emosync::textemotion {
 namespace {
@@ -20,18 +21,7 @@ std::uint32_t fnv1a(const std::string& s, std::uint32_t h = 2166136261u) {
 }  // namespace
 
 std::vector<std::uint32_t> NgramBaseline::features(const std::string& text) {
-  std::vector<std::string> words;
-  std::string cur;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '\'' || c >= 0x80) {
-      cur += static_cast<char>(std::tolower(c));
-    } else {
-      if (!cur.empty()) words.push_back(cur);
-      cur.clear();
-      if (c == '!' || c == '?') words.emplace_back(1, static_cast<char>(c));
-    }
-  }
-  if (!cur.empty()) words.push_back(cur);
+  const std::vector<std::string> words = word_tokens(text);
   std::vector<std::uint32_t> f{0};  // bucket 0: always-on feature
   for (std::size_t i = 0; i < words.size(); ++i) {
     f.push_back(1 + fnv1a(words[i]) % (kBuckets - 1));
