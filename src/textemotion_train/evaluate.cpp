@@ -30,31 +30,35 @@ Evaluation evaluate(const std::string& data_dir, const std::function<int(const s
   }
   ev.dev = evaluate_classes(gold, pred);
   auto test = load_emobank(data_dir + "/emobank", "test");
-  for (std::size_t d = 0; d < 3; ++d) {
-    std::vector<float> a, b;
-    for (auto& e : test) a.push_back(e.vad[d]);
-    for (auto& e : test) b.push_back(vad(e.text)[d]);
-    ev.vad_r[d] = pearson(a, b);
+  std::array<std::vector<float>, 3> gold_vad, pred_vad;
+  for (auto& e : test) {
+    const auto v = vad(e.text);  // once per row: it is a forward pass
+    for (std::size_t d = 0; d < 3; ++d) gold_vad[d].push_back(e.vad[d]), pred_vad[d].push_back(v[d]);
   }
+  for (std::size_t d = 0; d < 3; ++d) ev.vad_r[d] = pearson(gold_vad[d], pred_vad[d]);
   return ev;
 }
 
 Evaluation evaluate_model(const Tagger& t, const std::string& data_dir) {
+  std::array<std::vector<float>, 3> head;  // the VAD head alone, from the same forward passes
   Evaluation ev = evaluate(
       data_dir,
       [&](const std::string& s) {
         auto p = t.predict(s, {});
         return static_cast<int>(std::max_element(p.probs.begin(), p.probs.end()) - p.probs.begin());
       },
-      [&](const std::string& s) { return t.predict(s, {}).vad; });
+      [&](const std::string& s) {
+        const Prediction p = t.predict(s, {});
+        for (std::size_t d = 0; d < 3; ++d) head[d].push_back(p.vad_head[d]);
+        return p.vad;
+      });
   if (t.lexical()) {
     const auto test = load_emobank(data_dir + "/emobank", "test");
-    std::array<std::vector<float>, 3> gold, head;
-    for (const auto& e : test) {
-      const auto p = t.predict(e.text, {});
-      for (std::size_t d = 0; d < 3; ++d) gold[d].push_back(e.vad[d]), head[d].push_back(p.vad_head[d]);
+    for (std::size_t d = 0; d < 3; ++d) {
+      std::vector<float> gold;
+      for (const auto& e : test) gold.push_back(e.vad[d]);
+      ev.vad_r_head[d] = pearson(gold, head[d]);
     }
-    for (std::size_t d = 0; d < 3; ++d) ev.vad_r_head[d] = pearson(gold[d], head[d]);
   }
   return ev;
 }

@@ -19,6 +19,8 @@ struct Evaluation {
   std::string text(const std::string& title) const;
 };
 
+// `classify` is called once per GoEmotions dev row, then `vad` once per EmoBank test row,
+// each in file order.
 Evaluation evaluate(const std::string& data_dir, const std::function<int(const std::string&)>& classify,
                     const std::function<std::array<float, 3>(const std::string&)>& vad);
 Evaluation evaluate_model(const Tagger& t, const std::string& data_dir);

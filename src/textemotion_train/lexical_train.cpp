@@ -8,7 +8,6 @@
 
 #include "io/error.h"
 #include "io/progress.h"
-#include "textemotion/input.h"
 #include "textemotion_train/corpus.h"
 #include "textemotion_train/metrics.h"
 
@@ -181,7 +180,7 @@ LexicalResult train_lexical(const Tagger& tagger, const LexicalOptions& o) {
   std::vector<LexicalVad::Scores> lexical;
   io::Progress dprog("lexical VAD: EmoBank dev", eb_dev.size(), "texts");
   for (const auto& e : eb_dev) {
-    head.push_back(tagger.model().predict(encode_input(tagger.tokenizer(), e.text, {}, tagger.model().config().max_len)).vad_head);
+    head.push_back(tagger.predict(e.text, {}).vad_head);
     lexical.push_back(unblended.predict(e.text));
     dprog.advance();
   }
