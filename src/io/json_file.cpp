@@ -1,15 +1,18 @@
 #include "io/json_file.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/printable.h"
 
 namespace emosync::io {
 
-std::string line_col(const std::string& text, std::size_t offset) {
-  std::size_t line = 1, col = 1;
+std::string line_col(std::string_view text, std::size_t offset, std::size_t first_line) {
+  std::size_t line = first_line, col = 1;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
       ++line;
@@ -21,7 +24,61 @@ std::string line_col(const std::string& text, std::size_t offset) {
   return std::to_string(line) + ":" + std::to_string(col);
 }
 
-Json parse_json(const std::string& text, const std::string& what) {
+namespace {
+
+// Json::parse reports a number beyond double's range (1e309: out_of_range 406)
+// without a position. On that rare error a second pass through the SAX interface,
+// which is told the position, finds it.
+class ErrorPosition : public Json::json_sax_t {
+ public:
+  std::size_t offset = 0;  // where the offending token starts
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string& token, const Json::exception&) override {
+    offset = position >= token.size() ? position - token.size() : 0;
+    return false;
+  }
+};
+
+// nlohmann parses iteratively, but copying or printing a value recurses once per
+// level: a file of a million '[' would overflow the stack there. Returns the offset
+// of the first bracket deeper than kJsonMaxDepth, or npos.
+std::size_t too_deep(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kJsonMaxDepth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+Json parse_json(std::string_view text, const std::string& what, std::size_t first_line) {
+  if (std::size_t at = too_deep(text); at != std::string_view::npos)
+    throw Error(what + ":" + line_col(text, at, first_line) + ": invalid JSON: nested deeper than " +
+                std::to_string(kJsonMaxDepth) + " levels");
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
@@ -29,7 +86,15 @@ Json parse_json(const std::string& text, const std::string& what) {
     std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
     std::string msg = e.what();
     auto p = msg.find("parse error");
-    throw Error(what + ":" + line_col(text, at) + ": invalid JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
+    throw Error(what + ":" + line_col(text, at, first_line) + ": invalid JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
+  } catch (const Json::out_of_range&) {
+    ErrorPosition where;
+    Json::sax_parse(text, &where);
+    std::size_t end = where.offset;
+    while (end < text.size() && std::string_view("+-.0123456789eE").find(text[end]) != std::string_view::npos) ++end;
+    throw Error(what + ":" + line_col(text, where.offset, first_line) + ": number " +
+                printable(text.substr(where.offset, end - where.offset)) +
+                " is out of range (JSON numbers here must fit a double, |x| < 1.8e308)");
   }
 }
 
@@ -79,6 +144,10 @@ double JsonNode::number_in(double lo, double hi) const {
 
 int JsonNode::integer() const {
   if (!j_->is_number_integer()) fail("expected an integer, got " + std::string(j_->type_name()));
+  // get<int>() would wrap 3000000000 silently.
+  if (j_->is_number_unsigned() ? j_->get<std::uint64_t>() > INT_MAX
+                               : j_->get<std::int64_t>() < INT_MIN || j_->get<std::int64_t>() > INT_MAX)
+    fail("integer " + j_->dump() + " out of range");
   return j_->get<int>();
 }
 

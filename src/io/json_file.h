@@ -4,17 +4,24 @@
 // (e.g. "data/presets/presets.json: presets[3].weights.jawOpen: must be in [0, 1]").
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace emosync::io {
 
 using Json = nlohmann::json;
 
-// Parses `text`; `what` (a path or key) prefixes every error.
-Json parse_json(const std::string& text, const std::string& what);
+// Deeper nesting than this is refused (no emosync file comes near it).
+constexpr std::size_t kJsonMaxDepth = 512;
+
+// Parses `text`; `what` (a path or key) prefixes every error, and a syntax error, a
+// number beyond double's range (1e309) or nesting beyond kJsonMaxDepth adds
+// "line:column". Lines count from first_line: a caller parsing line 7 of a JSONL
+// file passes (line, path, 7) and gets "path:7:column".
+Json parse_json(std::string_view text, const std::string& what, std::size_t first_line = 1);
 Json load_json_file(const std::string& path);
 
-// Converts a byte offset of `text` into "line:column" (1-based).
-std::string line_col(const std::string& text, std::size_t offset);
+// Converts a byte offset of `text` into "line:column" (1-based; lines from first_line).
+std::string line_col(std::string_view text, std::size_t offset, std::size_t first_line = 1);
 
 // A JSON value together with where it came from, for precise errors.
 class JsonNode {
