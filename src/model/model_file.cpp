@@ -56,12 +56,7 @@ ModelFile parse_model(const std::string& bytes, const std::string& what) {
   if (get("format_version") != std::to_string(kFormatVersion))
     throw Error(what + ": __metadata__.format_version is " + get("format_version") + ", this build reads " +
                 std::to_string(kFormatVersion));
-  io::Json arch;
-  try {
-    arch = io::Json::parse(get("architecture"));
-  } catch (const std::exception& e) {
-    throw Error(what + ": __metadata__.architecture is not JSON: " + e.what());
-  }
+  io::Json arch = io::parse_json(get("architecture"), what + ": __metadata__.architecture");
   m.arch = Architecture::from_json(arch, what);
   if (get("channel_order") != channel_order_json())
     throw Error(what + ": __metadata__.channel_order differs from the canonical ARKit order");

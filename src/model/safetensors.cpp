@@ -83,9 +83,9 @@ SafeTensors parse_safetensors(std::string_view bytes, const std::string& what, s
     fail("header length " + std::to_string(n) + " exceeds the file (" + std::to_string(bytes.size()) + " bytes)");
   io::Json header;
   try {
-    header = io::Json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
-  } catch (const std::exception& e) {
-    fail(std::string("header is not JSON (") + e.what() + ")");
+    header = io::parse_json(bytes.substr(8, n), "header");
+  } catch (const Error& e) {
+    fail(e.what());
   }
   if (!header.is_object()) fail("header is not a JSON object");
   const std::size_t data_size = bytes.size() - 8 - n;
