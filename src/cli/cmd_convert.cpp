@@ -7,6 +7,7 @@
 #include "export/formats.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/limits.h"
 
 namespace {
 using namespace emosync;
@@ -22,11 +23,14 @@ void setup(CLI::App& app) {
   auto o = std::make_shared<Options>();
   app.add_option("input", o->input, "animation.json, .csv (plain or Live Link Face) or .npy")->required();
   app.add_option("-o,--output", o->outputs, "output file(s); the format follows the name (below)")->required();
-  app.add_option("--fps", o->fps, "frame rate of a .csv/.npy input (Live Link Face: the capture rate; 0 = infer)")
+  app.add_option("--fps", o->fps,
+                 "frame rate of a .csv/.npy input, 1 to 1000 (Live Link Face: the capture rate; 0 = infer)")
       ->capture_default_str();
   app.add_option("--audio", o->audio, "WAV file to embed in a .html preview (without it the preview is silent)");
   app.footer("Output formats, by how the file name ends (case-insensitive, longest rule first):\n" +
              exporter::output_format_rules() +
+             "Inputs: fps 1 to 1000, values 0 to 1 (refused otherwise, naming the frame and channel), at most " +
+             std::to_string(io::kMaxFrames) + " frames (4 hours at 30 fps).\n" +
              "Example: emosync convert out/animation.json -o face.glb -o face.llf.csv -o face.visemes.json\n"
              "         emosync convert out/animation.json --audio out/speech.wav -o out/preview.html");
   app.callback([o] {

@@ -1,5 +1,6 @@
 #include "export/animation.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -12,15 +13,34 @@
 #include "io/error.h"
 #include "io/json_file.h"
 #include "io/npy.h"
+#include "io/printable.h"
 
 namespace emosync::exporter {
 namespace {
 
-void check_shape(const Animation& a) {
-  if (a.data.size() != a.frames * arkit::kCount)
-    throw Error("animation: " + std::to_string(a.data.size()) + " values for " + std::to_string(a.frames) +
-                " frames of 52 channels");
-  if (!(a.fps > 0) || !std::isfinite(a.fps)) throw Error("animation: fps must be positive");
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+void check_fps(double fps, const std::string& what) {
+  if (!(fps >= kMinFps && fps <= kMaxFps))
+    throw Error(what + ": fps " + number_text(fps) + " is outside [" + number_text(kMinFps) + ", " +
+                number_text(kMaxFps) + "]");
+}
+
+void check_frames(std::size_t frames, const std::string& what) {
+  if (frames > io::kMaxFrames)
+    throw Error(what + ": " + std::to_string(frames) + " frames, over the limit of " + std::to_string(io::kMaxFrames) +
+                " (4 hours at 30 fps)");
+}
+
+// "frame 3, jawOpen: value 5 is outside [0, 1]" or "" when v is a blendshape weight.
+std::string bad_value(float v, std::size_t frame, std::string_view channel) {
+  if (v >= 0 && v <= 1) return "";
+  return "frame " + std::to_string(frame) + ", " + std::string(channel) + ": value " + number_text(v) +
+         " is outside [0, 1]";
 }
 
 using text::put_float;
@@ -35,6 +55,17 @@ std::string lower_ext(const std::string& path) {
 }
 
 }  // namespace
+
+void check_animation(const Animation& a, const std::string& what) {
+  if (a.data.size() != a.frames * arkit::kCount)
+    throw Error(what + ": " + std::to_string(a.data.size()) + " values for " + std::to_string(a.frames) +
+                " frames of 52 channels");
+  check_fps(a.fps, what);
+  check_frames(a.frames, what);
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    if (std::string bad = bad_value(a.data[i], i / arkit::kCount, arkit::names()[i % arkit::kCount]); !bad.empty())
+      throw Error(what + ": " + bad);
+}
 
 Format parse_format(const std::string& name) {
   std::string n = name;
@@ -52,7 +83,7 @@ Format format_of_path(const std::string& path) {
 }
 
 std::string animation_json(const Animation& a) {
-  check_shape(a);
+  check_animation(a);
   std::string out = "{\"fps\": ";
   put_float(out, static_cast<float>(a.fps));
   out += ", \"names\": [";
@@ -66,9 +97,7 @@ std::string animation_json(const Animation& a) {
     out += f ? ",\n  [" : "\n  [";
     for (std::size_t c = 0; c < arkit::kCount; ++c) {
       if (c) out += ", ";
-      float v = a.data[f * arkit::kCount + c];
-      if (!std::isfinite(v)) throw Error("animation: frame " + std::to_string(f) + " holds a non-finite value");
-      put_float(out, v);
+      put_float(out, a.data[f * arkit::kCount + c]);
     }
     out += ']';
   }
@@ -77,7 +106,7 @@ std::string animation_json(const Animation& a) {
 }
 
 std::string animation_csv(const Animation& a) {
-  check_shape(a);
+  check_animation(a);
   std::string out;
   for (std::size_t c = 0; c < arkit::kCount; ++c) {
     if (c) out += ',';
@@ -97,7 +126,7 @@ std::string animation_csv(const Animation& a) {
 void write_animation_json(const std::string& path, const Animation& a) { io::write_file_atomic(path, animation_json(a)); }
 void write_animation_csv(const std::string& path, const Animation& a) { io::write_file_atomic(path, animation_csv(a)); }
 void write_animation_npy(const std::string& path, const Animation& a) {
-  check_shape(a);
+  check_animation(a);
   io::write_npy(path, a.data.data(), {a.frames, arkit::kCount});
 }
 
@@ -111,15 +140,23 @@ void write_animation(const std::string& path, const Animation& a, Format f) {
 
 void write_animation(const std::string& path, const Animation& a) { write_animation(path, a, format_of_path(path)); }
 
-Animation read_animation_json(const std::string& path) {
-  io::Json j = io::load_json_file(path);
-  io::JsonNode root(j, path);
+Animation parse_animation_json(std::string_view text, const std::string& what) {
+  io::Json j = io::parse_json(text, what);
+  io::JsonNode root(j, what);
   Animation a;
   a.fps = root["fps"].number();
-  if (!(a.fps > 0)) root["fps"].fail("must be positive");
+  try {
+    check_fps(a.fps, "value");
+  } catch (const Error& e) {
+    root["fps"].fail(e.what());
+  }
   io::JsonNode names = root["names"];
   std::vector<std::string> order;
-  for (std::size_t i = 0; i < names.size(); ++i) order.push_back(names[i].string());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    order.push_back(names[i].string());
+    if (!arkit::find_loose(order.back()))
+      names[i].fail("'" + io::printable(order.back()) + "' is not an ARKit blendshape name");
+  }
   arkit::ChannelOrder co = [&] {
     try {
       return arkit::ChannelOrder(order);
@@ -129,58 +166,78 @@ Animation read_animation_json(const std::string& path) {
   }();
   io::JsonNode frames = root["frames"];
   a.frames = frames.size();
+  try {
+    check_frames(a.frames, "value");
+  } catch (const Error& e) {
+    frames.fail(e.what());
+  }
   a.data.resize(a.frames * arkit::kCount);
   float row[arkit::kCount];
   for (std::size_t f = 0; f < a.frames; ++f) {
     io::JsonNode fr = frames[f];
     if (fr.size() != arkit::kCount) fr.fail("expected 52 values, got " + std::to_string(fr.size()));
-    for (std::size_t c = 0; c < arkit::kCount; ++c) row[c] = static_cast<float>(fr[c].number());
+    for (std::size_t c = 0; c < arkit::kCount; ++c) {
+      row[c] = static_cast<float>(fr[c].number());
+      if (std::string bad = bad_value(row[c], f, order[c]); !bad.empty()) fr[c].fail(bad);
+    }
     co.to_canonical(row, a.data.data() + f * arkit::kCount);
   }
   return a;
 }
 
-Animation read_animation_csv(const std::string& path, double fps) {
-  std::istringstream in(io::read_file(path));
-  std::string line;
-  auto cells = [](const std::string& l) {
-    std::vector<std::string> out;
-    std::stringstream ss(l);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) out.push_back(cell);
-    return out;
+Animation parse_animation_csv(std::string_view text, const std::string& what, double fps) {
+  check_fps(fps, what);
+  std::size_t pos = 0, n = 0;  // n: the line number of `line`
+  std::string_view line;
+  auto next_line = [&] {
+    if (pos >= text.size()) return false;
+    std::size_t end = std::min(text.find('\n', pos), text.size());
+    line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos = end + 1;
+    ++n;
+    return true;
   };
-  if (!std::getline(in, line)) throw Error(path + ": empty file (expected a header of 52 names)");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::vector<std::string> header = cells(line);
+  auto cells = [](std::string_view l) {
+    std::vector<std::string_view> out;
+    for (std::size_t at = 0;;) {
+      std::size_t comma = l.find(',', at);
+      out.push_back(l.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+      if (comma == std::string_view::npos) return out;
+      at = comma + 1;
+    }
+  };
+  if (!next_line()) throw Error(what + ": empty file (expected a header of 52 names)");
+  std::vector<std::string_view> header = cells(line);
   std::vector<std::size_t> col_to_canon;
   std::vector<bool> seen(arkit::kCount, false);
   for (const auto& h : header) {
     auto c = arkit::find_loose(h);
-    if (!c) throw Error(path + ":1: '" + h + "' is not an ARKit blendshape name");
-    if (seen[*c]) throw Error(path + ":1: '" + h + "' appears twice");
+    if (!c) throw Error(what + ":1: '" + io::printable(h) + "' is not an ARKit blendshape name");
+    if (seen[*c]) throw Error(what + ":1: '" + std::string(h) + "' appears twice");
     seen[*c] = true;
     col_to_canon.push_back(*c);
   }
   if (header.size() != arkit::kCount)
-    throw Error(path + ":1: expected 52 columns, got " + std::to_string(header.size()));
+    throw Error(what + ":1: expected 52 columns, got " + std::to_string(header.size()));
   Animation a;
   a.fps = fps;
-  std::size_t n = 1;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (next_line()) {
     if (line.empty()) continue;
-    std::vector<std::string> row = cells(line);
+    const std::string where = what + ":" + std::to_string(n);
+    std::vector<std::string_view> row = cells(line);
     if (row.size() != arkit::kCount)
-      throw Error(path + ":" + std::to_string(n) + ": expected 52 values, got " + std::to_string(row.size()));
+      throw Error(where + ": expected 52 values, got " + std::to_string(row.size()));
+    check_frames(a.frames + 1, what);
     std::size_t base = a.data.size();
     a.data.resize(base + arkit::kCount);
     for (std::size_t i = 0; i < row.size(); ++i) {
+      const std::string cell(row[i]);
       char* end = nullptr;
-      float v = std::strtof(row[i].c_str(), &end);
-      if (row[i].empty() || end != row[i].c_str() + row[i].size())
-        throw Error(path + ":" + std::to_string(n) + ": column " + header[i] + ": '" + row[i] + "' is not a number");
+      float v = std::strtof(cell.c_str(), &end);
+      if (cell.empty() || end != cell.c_str() + cell.size())
+        throw Error(where + ": column " + std::string(header[i]) + ": '" + io::printable(cell) + "' is not a number");
+      if (std::string bad = bad_value(v, a.frames, header[i]); !bad.empty()) throw Error(where + ": " + bad);
       a.data[base + col_to_canon[i]] = v;
     }
     ++a.frames;
@@ -188,15 +245,24 @@ Animation read_animation_csv(const std::string& path, double fps) {
   return a;
 }
 
-Animation read_animation_npy(const std::string& path, double fps) {
-  io::NpyArray arr = io::read_npy(path);
-  if (arr.shape.size() != 2 || arr.shape[1] != arkit::kCount)
-    throw Error(path + ": expected a [frames, 52] array");
+Animation parse_animation_npy(std::string_view bytes, const std::string& what, double fps) {
+  check_fps(fps, what);
+  io::NpyArray arr = io::parse_npy(bytes, what);
+  if (arr.shape.size() != 2 || arr.shape[1] != arkit::kCount) throw Error(what + ": expected a [frames, 52] array");
   Animation a;
   a.fps = fps;
   a.frames = arr.shape[0];
   a.data = std::move(arr.data);
+  check_animation(a, what);
   return a;
+}
+
+Animation read_animation_json(const std::string& path) { return parse_animation_json(io::read_file(path), path); }
+Animation read_animation_csv(const std::string& path, double fps) {
+  return parse_animation_csv(io::read_file(path), path, fps);
+}
+Animation read_animation_npy(const std::string& path, double fps) {
+  return parse_animation_npy(io::read_file(path), path, fps);
 }
 
 }  // namespace emosync::exporter

@@ -145,13 +145,9 @@ class Builder {
 
 // The glTF document (without buffers[0].uri) and its binary buffer.
 std::pair<io::Json, std::string> build(const Animation& a) {
-  if (a.data.size() != a.frames * arkit::kCount)
-    throw Error("animation: " + std::to_string(a.data.size()) + " values for " + std::to_string(a.frames) +
-                " frames of 52 channels");
-  if (!(a.fps > 0) || !std::isfinite(a.fps)) throw Error("animation: fps must be positive");
-  for (std::size_t i = 0; i < a.data.size(); ++i)
-    if (!std::isfinite(a.data[i]))
-      throw Error("animation: frame " + std::to_string(i / arkit::kCount) + " holds a non-finite value");
+  // glTF has no NaN or infinity (JSON cannot hold them) and morph weights of a
+  // face are 0..1: the same rules as every animation file.
+  check_animation(a);
 
   Builder b;
   std::vector<Vec3> base = base_positions();

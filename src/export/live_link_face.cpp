@@ -10,6 +10,7 @@
 #include "export/text.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/printable.h"
 
 namespace emosync::exporter {
 namespace {
@@ -61,8 +62,8 @@ Timecode parse_timecode(const std::string& s, const std::string& where) {
   char c1 = 0, c2 = 0, c3 = 0;
   std::istringstream in(s);
   in >> h >> c1 >> m >> c2 >> sec >> c3 >> ff;
-  if (!in || c1 != ':' || c2 != ':' || c3 != ':' || m > 59 || sec > 59 || ff < 0)
-    throw Error(where + ": timecode '" + s + "' is not HH:MM:SS:FF.mmm");
+  if (!in || c1 != ':' || c2 != ':' || c3 != ':' || h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || !(ff >= 0))
+    throw Error(where + ": timecode '" + io::printable(s) + "' is not HH:MM:SS:FF.mmm");
   return {h * 3600.0 + m * 60.0 + sec, ff};
 }
 
@@ -87,11 +88,9 @@ bool is_live_link_rotation(std::string_view column) {
 }
 
 std::string live_link_csv(const Animation& a) {
-  if (a.data.size() != a.frames * arkit::kCount)
-    throw Error("animation: " + std::to_string(a.data.size()) + " values for " + std::to_string(a.frames) +
-                " frames of 52 channels");
+  check_animation(a);
   // The timecode's FF field counts whole frames, so the rate must be a whole number.
-  if (!(a.fps >= 1) || a.fps != std::floor(a.fps) || a.fps > 1000)
+  if (a.fps != std::floor(a.fps))
     throw Error("Live Link Face CSV: fps " + std::to_string(a.fps) + " is not a whole number of frames per second");
   const auto fps = static_cast<std::size_t>(a.fps);
   std::array<std::size_t, 52> channel{};
@@ -105,10 +104,8 @@ std::string live_link_csv(const Animation& a) {
                   kLiveLinkValueColumns);
     out += tc;
     for (std::size_t i = 0; i < 52; ++i) {
-      float v = a.data[f * arkit::kCount + channel[i]];
-      if (!std::isfinite(v)) throw Error("animation: frame " + std::to_string(f) + " holds a non-finite value");
       out += ',';
-      text::put_float(out, v);
+      text::put_float(out, a.data[f * arkit::kCount + channel[i]]);
     }
     for (std::size_t r = 0; r < kLiveLinkRotations; ++r) out += ",0";
     out += '\n';
@@ -124,6 +121,8 @@ bool looks_like_live_link_csv(const std::string& path) {
 }
 
 Animation read_live_link_csv(const std::string& path, double capture_fps) {
+  if (capture_fps != 0 && !(capture_fps >= kMinFps && capture_fps <= kMaxFps))
+    throw Error(path + ": capture fps must be 0 (infer) or in [1, 1000]");
   std::istringstream in(io::read_file(path));
   std::string line;
   if (!std::getline(in, line)) throw Error(path + ": empty file");
@@ -135,7 +134,9 @@ Animation read_live_link_csv(const std::string& path, double capture_fps) {
   for (std::size_t i = 2; i < header.size(); ++i) {
     if (header[i].empty() || is_live_link_rotation(header[i])) continue;
     auto c = arkit::find_loose(header[i]);
-    if (!c) throw Error(path + ":1: column " + std::to_string(i + 1) + " '" + header[i] + "' is not an ARKit blendshape");
+    if (!c)
+      throw Error(path + ":1: column " + std::to_string(i + 1) + " '" + io::printable(header[i]) +
+                  "' is not an ARKit blendshape");
     if (seen[*c]) throw Error(path + ":1: column '" + header[i] + "' appears twice");
     seen[*c] = true;
     to_channel[i] = static_cast<int>(*c);
@@ -164,7 +165,7 @@ Animation read_live_link_csv(const std::string& path, double capture_fps) {
         if (used != f[i].size() || !std::isfinite(v)) throw std::invalid_argument(f[i]);
         values[base + static_cast<std::size_t>(to_channel[i])] = std::clamp(v, 0.f, 1.f);
       } catch (const std::exception&) {
-        throw Error(where + ": " + header[i] + ": '" + f[i] + "' is not a number");
+        throw Error(where + ": " + header[i] + ": '" + io::printable(f[i]) + "' is not a number");
       }
     }
   }
@@ -193,7 +194,11 @@ Animation read_live_link_csv(const std::string& path, double capture_fps) {
     if (t[i] < t[i - 1] - 1e-9) throw Error(path + ":" + std::to_string(i + 2) + ": timecode goes backwards");
   Animation a;
   a.fps = capture_fps;
-  a.frames = static_cast<std::size_t>(std::floor((t.back() - t0) * capture_fps + 1e-6)) + 1;
+  const double frames = std::floor((t.back() - t0) * capture_fps + 1e-6) + 1;
+  if (frames > static_cast<double>(io::kMaxFrames))
+    throw Error(path + ": the timecodes span " + std::to_string(t.back() - t0) + " s, over the limit of " +
+                std::to_string(io::kMaxFrames) + " frames");
+  a.frames = static_cast<std::size_t>(frames);
   a.data.assign(a.frames * arkit::kCount, 0.f);
   std::size_t j = 0;
   for (std::size_t f = 0; f < a.frames; ++f) {

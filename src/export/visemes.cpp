@@ -79,12 +79,6 @@ std::string track_json(const VisemeTrack& t) {
   return out;
 }
 
-void check(const VisemeTrack& t) {
-  if (t.data.size() != t.frames * kVisemeCount)
-    throw Error("viseme track: " + std::to_string(t.data.size()) + " values for " + std::to_string(t.frames) +
-                " frames of 15 visemes");
-}
-
 }  // namespace
 
 const std::array<std::string_view, kVisemeCount>& viseme_track_names() {
@@ -92,6 +86,22 @@ const std::array<std::string_view, kVisemeCount>& viseme_track_names() {
                                                                     "nn",  "RR", "aa", "E",  "ih", "oh", "ou"};
   return kNames;
 }
+
+namespace {
+
+void check(const VisemeTrack& t) {
+  if (t.data.size() != t.frames * kVisemeCount)
+    throw Error("viseme track: " + std::to_string(t.data.size()) + " values for " + std::to_string(t.frames) +
+                " frames of 15 visemes");
+  // The same rules as an animation's, so the JSON never holds inf, nan or a 1e30.
+  if (!(t.fps >= kMinFps && t.fps <= kMaxFps)) throw Error("viseme track: fps out of range");
+  for (std::size_t i = 0; i < t.data.size(); ++i)
+    if (!(t.data[i] >= 0 && t.data[i] <= 1))
+      throw Error("viseme track: frame " + std::to_string(i / kVisemeCount) + ", " +
+                  std::string(viseme_track_names()[i % kVisemeCount]) + ": value outside [0, 1]");
+}
+
+}  // namespace
 
 VisemeProjector::VisemeProjector(const viseme::VisemeTargets& targets) {
   // viseme::Viseme follows the same order (its I, O, U are ih, oh, ou).
@@ -127,18 +137,13 @@ void VisemeProjector::project(const float* frame, float* out) const {
 }
 
 VisemeTrack VisemeProjector::track(const Animation& a) const {
-  if (a.data.size() != a.frames * arkit::kCount)
-    throw Error("animation: " + std::to_string(a.data.size()) + " values for " + std::to_string(a.frames) +
-                " frames of 52 channels");
+  check_animation(a);
   VisemeTrack t;
   t.fps = a.fps;
   t.frames = a.frames;
   t.data.resize(a.frames * kVisemeCount);
   for (std::size_t f = 0; f < a.frames; ++f) {
-    const float* in = a.data.data() + f * arkit::kCount;
-    for (std::size_t c = 0; c < arkit::kCount; ++c)
-      if (!std::isfinite(in[c])) throw Error("animation: frame " + std::to_string(f) + " holds a non-finite value");
-    project(in, t.data.data() + f * kVisemeCount);
+    project(a.data.data() + f * arkit::kCount, t.data.data() + f * kVisemeCount);
   }
   return t;
 }

@@ -109,3 +109,21 @@ TEST(LiveLinkFace, ReaderErrorsNameFileLineAndColumn) {
   io::write_file_atomic(tmp("bad3.csv"), "Time,Count\n");
   EXPECT_NE(error_of([&] { read_live_link_csv(tmp("bad3.csv")); }).find("Timecode,BlendShapeCount"), std::string::npos);
 }
+
+TEST(LiveLinkFace, ReaderBoundsRateAndLength) {
+  write_live_link_csv(tmp("ok.llf.csv"), ramp(3));
+  EXPECT_NE(error_of([&] { read_live_link_csv(tmp("ok.llf.csv"), 1e-300); }).find("capture fps"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_live_link_csv(tmp("ok.llf.csv"), 1e300); }).find("capture fps"), std::string::npos);
+  // A timecode 500000 hours in would ask for 5e10 frames.
+  std::string text = io::read_file(tmp("ok.llf.csv"));
+  text.replace(text.rfind("\n00:00:00:02") + 1, 2, "500000");
+  io::write_file_atomic(tmp("long.llf.csv"), text);
+  EXPECT_NE(error_of([&] { read_live_link_csv(tmp("long.llf.csv")); }).find("over the limit of 432000 frames"),
+            std::string::npos)
+      << error_of([&] { read_live_link_csv(tmp("long.llf.csv")); });
+  text = io::read_file(tmp("ok.llf.csv"));
+  text.replace(text.rfind("\n00:00:00:02") + 1, 11, "\x1b]0;x\x07");
+  io::write_file_atomic(tmp("esc.llf.csv"), text);
+  std::string e = error_of([&] { read_live_link_csv(tmp("esc.llf.csv")); });
+  EXPECT_NE(e.find("esc.llf.csv:4: timecode '\\x1b]0;x\\x07"), std::string::npos) << e;
+}
