@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "emotion/conditioning.h"
 #include "io/error.h"
@@ -11,6 +12,12 @@ std::size_t frame_count(double duration_s, double fps) {
   if (!(fps > 0) || !std::isfinite(fps)) throw Error("fps must be a positive number");
   if (!(duration_s >= 0) || !std::isfinite(duration_s)) throw Error("duration must be a time in seconds >= 0");
   double n = std::ceil(duration_s * fps - 1e-9);
+  if (n > static_cast<double>(io::kMaxFrames)) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "%.6g s at %.6g fps is over the limit of %zu frames (4 hours at 30 fps)", duration_s,
+                  fps, io::kMaxFrames);
+    throw Error(msg);
+  }
   return n < 1 ? 1 : static_cast<std::size_t>(n);
 }
 

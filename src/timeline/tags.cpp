@@ -4,6 +4,7 @@
 
 #include "emotion/classes.h"
 #include "io/error.h"
+#include "io/printable.h"
 #include "timeline/timeline.h"
 
 namespace emosync::timeline {
@@ -31,24 +32,6 @@ std::vector<std::string> split_words(const std::string& s) {
   }
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;
-}
-
-// Printable form of user bytes for messages (control and non-ASCII bytes as \xNN).
-std::string shown(const std::string& s) {
-  std::string out;
-  static const char* hex = "0123456789abcdef";
-  for (unsigned char c : s.substr(0, 40)) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else if (c >= 0x80) {
-      out += static_cast<char>(c);  // keep UTF-8 names readable
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return s.size() > 40 ? out + "..." : out;
 }
 
 [[noreturn]] void fail(std::size_t line, std::size_t col, const std::string& msg) {
@@ -117,13 +100,13 @@ std::vector<Segment> parse_tagged(const std::string& text) {
     std::string name = trim(body.substr(0, colon));
     if (name.empty()) fail(tag_line, tag_col + 1, "empty emotion name; valid: " + emotion::valid_names_text());
     auto cls = emotion::find(name);
-    if (!cls) fail(tag_line, tag_col + 1, "unknown emotion '" + shown(name) + "'; valid: " + emotion::valid_names_text());
+    if (!cls) fail(tag_line, tag_col + 1, "unknown emotion '" + io::printable(name) + "'; valid: " + emotion::valid_names_text());
     float intensity = kDefaultIntensity;
     if (colon != std::string::npos) {
       std::string num = body.substr(colon + 1);
       if (!parse_intensity(num, &intensity))
         fail(tag_line, tag_col + 1 + colon + 1,
-             "bad intensity '" + shown(trim(num)) + "' for " + name + ": expected a number from 0 to 100");
+             "bad intensity '" + io::printable(trim(num)) + "' for " + name + ": expected a number from 0 to 100");
     }
     if (tagged || !trim(raw).empty()) close_segment();
     raw.clear();

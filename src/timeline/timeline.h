@@ -15,11 +15,15 @@
 
 #include "emotion/anchors.h"
 #include "emotion/conditioning.h"
+#include "io/limits.h"
 
 namespace emosync::timeline {
 
 constexpr float kDefaultIntensity = 60.f;  // [name] alone: L3
 constexpr double kWordsPerSecond = 2.5;    // speaking-rate estimate (150 words a minute)
+// The longest timeline: io::kMaxFrames frames, i.e. 4 hours at 30 fps (fewer seconds
+// at a higher rate). Durations and word times beyond kMaxDurationS are refused.
+constexpr double kMaxDurationS = 4 * 3600;
 
 struct Segment {
   std::size_t emotion = 0;  // class index (emotion::names())
@@ -81,7 +85,7 @@ std::vector<float> conditioning(const std::vector<Segment>& segments, const std:
 std::vector<float> crossfade_frames(const Placement& p, const std::vector<emotion::Conditioning>& per_segment,
                                     const TimelineOptions& options);
 
-// frames for a duration at fps (at least 1).
+// frames for a duration at fps (at least 1); throws beyond io::kMaxFrames.
 std::size_t frame_count(double duration_s, double fps);
 
 // s(x) = 3x^2 - 2x^3 on [0, 1], clamped outside.

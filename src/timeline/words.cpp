@@ -4,6 +4,7 @@
 
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/printable.h"
 #include "timeline/timeline.h"
 
 namespace emosync::timeline {
@@ -25,8 +26,9 @@ std::vector<WordTiming> parse_words_tsv(const std::string& text, const std::stri
     auto num = [&](const std::string& s, const char* field) {
       char* end = nullptr;
       double v = std::strtod(s.c_str(), &end);
-      if (end != s.c_str() + s.size() || !std::isfinite(v) || v < 0)
-        fail(std::string(field) + " '" + s + "' is not a time in seconds >= 0");
+      if (end != s.c_str() + s.size() || !(v >= 0 && v <= kMaxDurationS))
+        fail(std::string(field) + " '" + io::printable(s) + "' is not a time in seconds from 0 to " +
+             std::to_string(static_cast<int>(kMaxDurationS)));
       return v;
     };
     WordTiming w;

@@ -85,3 +85,44 @@ TEST(Cli, CompilePrintsAllChannels) {
   EXPECT_EQ(r.out.substr(0, 13), "eyeBlinkLeft,");
   EXPECT_NE(run("compile --emotion sulk --vad 2,0,0").rc, 0);
 }
+
+TEST(Cli, ExpressionNeedsWordsOrADuration) {
+  // Tags alone gave a one-frame clip where say and the server refuse the text.
+  Result r = run("expression \"[happy:80]\" -o " + tmp("nowords.json"));
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("no words"), std::string::npos) << r.out;
+  r = run("expression \"[happy:80]\" --duration 2 -o " + tmp("nowords.json"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(exporter::read_animation_json(tmp("nowords.json")).frames, 60u);
+  io::write_file_atomic(tmp("empty.tsv"), "# nothing\n");
+  r = run("expression \"[happy:80] hi\" --words " + tmp("empty.tsv") + " -o " + tmp("nowords.json"));
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("empty.tsv: no word timings"), std::string::npos) << r.out;
+  r = run("expression \"[happy:80] hi\" --fps 1e300 -o " + tmp("nowords.json"));
+  EXPECT_NE(r.rc, 0);
+}
+
+TEST(Cli, ConvertRefusesExtremeRatesAndBadValues) {
+  exporter::Animation a;
+  a.frames = 2;
+  a.data.assign(2 * 52, 0.5f);
+  exporter::write_animation_json(tmp("ok.json"), a);
+  io::write_npy(tmp("ok.npy"), a.data.data(), {2, 52});
+  for (const char* fps : {"1e300", "1e-300"}) {
+    Result r = run(std::string("convert ") + tmp("ok.npy") + " --fps " + fps + " -o " + tmp("x.gltf"));
+    EXPECT_NE(r.rc, 0) << fps;
+    EXPECT_NE(r.out.find("is outside [1, 1000]"), std::string::npos) << r.out;
+  }
+  std::string text = io::read_file(tmp("ok.json"));
+  text.replace(text.find("0.5"), 3, "5");
+  io::write_file_atomic(tmp("five.json"), text);
+  Result r = run("convert " + tmp("five.json") + " -o " + tmp("x.glb"));
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("five.json: frames[0][0]: frame 0, eyeBlinkLeft: value 5 is outside [0, 1]"), std::string::npos)
+      << r.out;
+  text.replace(text.find("\"fps\": 30"), 9, "\"fps\": 1e309");
+  io::write_file_atomic(tmp("inf.json"), text);
+  r = run("convert " + tmp("inf.json") + " -o " + tmp("x.glb"));
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("inf.json:1:9: number 1e309 is out of range"), std::string::npos) << r.out;
+}

@@ -239,3 +239,30 @@ TEST(Crossfade, FrameCountAndBadOptions) {
   bad.crossfade_s = -1;
   EXPECT_THROW(conditioning(segs, {}, 1.0, bad), Error);
 }
+
+TEST(Words, TimesBeyondTheLimitAndControlBytesAreReportedSafely) {
+  try {
+    parse_words_tsv("0 0.3 I\n0.3 1e300 got\n", "w.tsv");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("w.tsv:2: end_s '1e300' is not a time in seconds from 0 to 14400"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    parse_words_tsv("\x1b[2J\x1b]0;pwned\x07 1 a\n", "w.tsv");
+    FAIL();
+  } catch (const Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("w.tsv:1: start_s '\\x1b[2J\\x1b]0;pwned\\x07'"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\x1b'), std::string::npos);
+  }
+}
+
+TEST(Crossfade, FrameCountIsBounded) {
+  EXPECT_EQ(frame_count(kMaxDurationS, 30), io::kMaxFrames);
+  // 1e300 s used to be cast to size_t (undefined) and then allocated.
+  EXPECT_THROW(frame_count(1e300, 30), Error);
+  EXPECT_THROW(frame_count(kMaxDurationS, 31), Error);
+  EXPECT_THROW(conditioning(parse_tagged("[joy] a"), {}, 1e9, TimelineOptions{}), Error);
+}
