@@ -21,8 +21,12 @@ void setup(CLI::App& app) {
   auto out = std::make_shared<std::string>("blendshapes.npy");
   auto chunk = std::make_shared<int>(0);
   app.add_option("--model", *model_path, "safetensors model")->required();
-  app.add_option("--features", *features, "features.npy [T_f, n_mels] at 100 fps")->required();
-  app.add_option("--cond", *cond_path, "cond.npy [T, 19] (default: --emotion at --intensity for every frame)");
+  app.add_option("--features", *features,
+                 "features.npy [T_f, n_mels] at 100 fps (log-mel: finite, within -1000..1000)")
+      ->required();
+  app.add_option("--cond", *cond_path,
+                 "cond.npy [T, 19]: 16 class weights in 0..1, then valence, arousal, dominance in -1..1 "
+                 "(default: --emotion at --intensity for every frame)");
   app.add_option("--emotion", *emotion, "emotion name or alias when no --cond");
   app.add_option("--intensity", *intensity, "0..100")->check(CLI::Range(0.0f, 100.0f));
   app.add_option("--stream-chunk", *chunk, "run the streaming path with chunks of this many feature frames");
@@ -32,12 +36,14 @@ void setup(CLI::App& app) {
     io::NpyArray f = io::read_npy(*features);
     if (f.shape.size() != 2 || f.cols() != static_cast<std::size_t>(m.arch().n_mels) || f.rows() == 0)
       throw Error(*features + ": expected shape [T_f, " + std::to_string(m.arch().n_mels) + "]");
+    runtime::check_features(f.data.data(), f.rows(), m.arch().n_mels, *features);
     std::vector<float> cond;
     std::size_t frames = model::output_frames_for(f.rows());
     if (!cond_path->empty()) {
       io::NpyArray c = io::read_npy(*cond_path);
       if (c.shape.size() != 2 || c.cols() != emotion::kConditioningDim || c.rows() == 0)
         throw Error(*cond_path + ": expected shape [T, 19]");
+      runtime::check_conditioning(c.data.data(), c.rows(), *cond_path);
       frames = c.rows();
       cond = c.data;
     } else {

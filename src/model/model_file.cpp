@@ -43,7 +43,7 @@ SafeTensors with_metadata(const ModelFile& m) {
 
 void write_model(const std::string& path, const ModelFile& m) { write_safetensors(path, with_metadata(m)); }
 
-ModelFile parse_model(const std::string& bytes, const std::string& what) {
+ModelFile parse_model(std::string_view bytes, const std::string& what) {
   ModelFile m;
   m.weights = parse_safetensors(bytes, what);
   const auto& md = m.weights.metadata;
@@ -64,6 +64,11 @@ ModelFile parse_model(const std::string& bytes, const std::string& what) {
     throw Error(what + ": __metadata__.emotions differs from this build's emotion list");
   if (get("feature_config") != feature_config_json(m.arch.n_mels))
     throw Error(what + ": __metadata__.feature_config differs from " + feature_config_json(m.arch.n_mels));
+  // The runtime resamples the encoder to exactly kOutputFps; a file trained for another
+  // rate would play at the wrong speed.
+  if (get("output_fps") != std::to_string(kOutputFps))
+    throw Error(what + ": __metadata__.output_fps is '" + get("output_fps") + "', this runtime produces " +
+                std::to_string(kOutputFps) + " fps only");
   m.anchors_version = get("anchors_version");
   m.stage = get("stage");
   auto shapes = m.arch.parameter_shapes();

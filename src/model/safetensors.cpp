@@ -24,6 +24,10 @@ const Tensor& SafeTensors::at(const std::string& name, const std::string& what) 
 }
 
 namespace {
+// Limits of one tensor: 2^28 floats (1 GiB) and 8 dimensions; emosync's largest is far below.
+constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 28;
+constexpr std::size_t kMaxRank = 8;
+
 void put_le32(std::string& out, float v) {
   std::uint32_t u;
   std::memcpy(&u, &v, 4);
@@ -110,12 +114,17 @@ SafeTensors parse_safetensors(std::string_view bytes, const std::string& what, s
       fail(where + ": dtype must be F32, got " + v["dtype"].dump());
     Tensor t;
     if (!v["shape"].is_array()) fail(where + ": shape is not an array");
-    std::size_t numel = 1;
+    if (v["shape"].size() > kMaxRank) fail(where + ": shape has more than " + std::to_string(kMaxRank) + " dimensions");
+    // In 64 bits and checked before each product: size_t is 32 bits in WebAssembly, where
+    // [65536, 65536, 2] would otherwise wrap to 0 elements.
+    std::uint64_t numel = 1;
     for (const auto& s : v["shape"]) {
-      if (!s.is_number_unsigned() || s.get<std::uint64_t>() > (1u << 28)) fail(where + ": bad shape " + v["shape"].dump());
-      t.shape.push_back(s.get<std::size_t>());
-      numel *= t.shape.back();
-      if (numel > (1u << 28)) fail(where + ": tensor too large");
+      if (!s.is_number_unsigned() || s.get<std::uint64_t>() > kMaxElements) fail(where + ": bad shape " + v["shape"].dump());
+      const std::uint64_t dim = s.get<std::uint64_t>();
+      if (dim != 0 && numel > kMaxElements / dim)
+        fail(where + ": shape " + v["shape"].dump() + " holds more than " + std::to_string(kMaxElements) + " elements");
+      numel *= dim;
+      t.shape.push_back(static_cast<std::size_t>(dim));
     }
     const auto& off = v["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
@@ -124,9 +133,10 @@ SafeTensors parse_safetensors(std::string_view bytes, const std::string& what, s
     if (b > e || e > data_size)
       fail(where + ": data_offsets [" + std::to_string(b) + ", " + std::to_string(e) + "] outside the " +
            std::to_string(data_size) + " data bytes (truncated file?)");
-    if (e - b != 4 * numel) fail(where + ": data_offsets span does not match shape");
-    t.data.resize(numel);
-    for (std::size_t i = 0; i < numel; ++i) t.data[i] = get_le32(data + b + 4 * i);
+    if (e - b != 4 * numel)
+      fail(where + ": data_offsets span " + std::to_string(e - b) + " bytes, its shape needs " + std::to_string(4 * numel));
+    t.data.resize(static_cast<std::size_t>(numel));
+    for (std::size_t i = 0; i < t.data.size(); ++i) t.data[i] = get_le32(data + b + 4 * i);
     ranges.emplace_back(b, e);
     st.tensors.emplace(name, std::move(t));
   }

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string_view>
+#include <utility>
 
+#include "emotion/classes.h"
 #include "emotion/conditioning.h"
 #include "io/error.h"
 
@@ -18,9 +21,47 @@ const Model& Model::embedded_default() {
   static const Model m = [] {
     auto bytes = emosync::embedded::default_model(kDefaultModelKey);
     if (!bytes) throw Error(std::string("the default model is not embedded in this build (") + kDefaultModelKey + ")");
-    return Model(model::parse_model(std::string(*bytes), std::string("embedded ") + kDefaultModelKey));
+    return parse(*bytes, std::string("embedded ") + kDefaultModelKey);
   }();
   return m;
+}
+
+namespace {
+std::string number(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
+  return buf;
+}
+}  // namespace
+
+void check_features(const float* f, std::size_t frames, int n_mels, const std::string& what, std::size_t first) {
+  const auto mels = static_cast<std::size_t>(n_mels);
+  for (std::size_t k = 0; k < frames; ++k)
+    for (std::size_t i = 0; i < mels; ++i) {
+      const float v = f[k * mels + i];
+      if (!std::isfinite(v) || std::abs(v) > kMaxFeatureMagnitude)
+        throw Error(what + ": frame " + std::to_string(first + k) + ", mel band " + std::to_string(i) + " is " +
+                    number(v) + (std::isfinite(v) ? ", outside -" + number(kMaxFeatureMagnitude) + ".." + number(kMaxFeatureMagnitude) + " (not log-mel?)"
+                                                  : ", not a finite number"));
+    }
+}
+
+void check_conditioning_row(const float* row, const std::string& where) {
+  static const char* const kVad[] = {"valence", "arousal", "dominance"};
+  for (std::size_t i = 0; i < emotion::kConditioningDim; ++i) {
+    const bool weight = i < emotion::kCount;
+    const float lo = weight ? 0.0f : -1.0f, v = row[i];
+    const std::string field = weight ? std::string(emotion::names()[i]) + " weight" : kVad[i - emotion::kCount];
+    const std::string at = where + "[" + std::to_string(i) + "] (" + field + ") = " + number(v);
+    if (!std::isfinite(v)) throw Error(at + " is not a finite number");
+    if (v < lo - kConditioningSlack || v > 1.0f + kConditioningSlack)
+      throw Error(at + " is outside " + number(lo) + "..1");
+  }
+}
+
+void check_conditioning(const float* cond, std::size_t frames, const std::string& what, std::size_t first) {
+  for (std::size_t k = 0; k < frames; ++k)
+    check_conditioning_row(cond + k * emotion::kConditioningDim, what + ": frame " + std::to_string(first + k) + ", ");
 }
 
 namespace {
@@ -40,9 +81,9 @@ void relu(Eigen::MatrixXf& m) {
 }
 }  // namespace
 
-Model::Model(const model::ModelFile& f) : arch_(f.arch), stage_(f.stage) {
+Model::Model(const model::ModelFile& f, std::string source) : arch_(f.arch), stage_(f.stage), source_(std::move(source)) {
   const auto& w = f.weights;
-  const std::string what = "model";
+  const std::string& what = source_;
   cond_columns_ = model::conditioning_columns(arch_.cond_input);
   for (std::size_t i = 0; i < arch_.encoder.size(); ++i) {
     const auto& l = arch_.encoder[i];
@@ -77,11 +118,15 @@ Model::Model(const model::ModelFile& f) : arch_(f.arch), stage_(f.stage) {
   head_b_ = vector(w.at("head.bias", what));
 }
 
-Model Model::load(const std::string& path) { return Model(model::read_model(path)); }
+Model Model::load(const std::string& path) { return Model(model::read_model(path), path); }
+
+Model Model::parse(std::string_view bytes, const std::string& what) {
+  return Model(model::parse_model(bytes, what), what);
+}
 
 // Products are Eigen GEMMs over blocks of columns; a streaming chunk and the whole file
 // may round differently in the last bits (measured in tests/runtime), nothing more.
-void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, float* out) const {
+void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::size_t first, float* out) const {
   const Eigen::Index n = h30.cols();
   Eigen::MatrixXf c(cond_columns_.size(), n);
   for (std::size_t i = 0; i < cond_columns_.size(); ++i) c.row(i) = cond.row(cond_columns_[i]);
@@ -106,8 +151,15 @@ void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, float*
   }
   Eigen::MatrixXf y = head_w_ * (h);
   y.colwise() += head_b_;
+  // Finite inputs can still overflow inside the products (huge weights in a damaged file):
+  // NaN would pass the sigmoid as NaN, so say so instead.
   for (Eigen::Index k = 0; k < n; ++k)
-    for (Eigen::Index ch = 0; ch < y.rows(); ++ch) out[k * y.rows() + ch] = 1.0f / (1.0f + std::exp(-y(ch, k)));
+    for (Eigen::Index ch = 0; ch < y.rows(); ++ch) {
+      if (!std::isfinite(y(ch, k)))
+        throw Error("model output: frame " + std::to_string(first + static_cast<std::size_t>(k)) + ", channel " +
+                    std::to_string(ch) + " is not a finite number (the model's weights or inputs are out of range)");
+      out[k * y.rows() + ch] = 1.0f / (1.0f + std::exp(-y(ch, k)));
+    }
 }
 
 std::vector<float> Model::forward(const float* features, std::size_t feature_frames, const float* cond,
@@ -168,6 +220,7 @@ void Stream::reset() {
 void Stream::push(const float* features, std::size_t n) {
   if (finished_) throw Error("stream: push after finish (call reset first)");
   if (n == 0) return;
+  check_features(features, n, model_->arch_.n_mels, "features", frames_in_);
   const long mels = model_->arch_.n_mels;
   Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(
       features, static_cast<Eigen::Index>(n), mels);
@@ -233,6 +286,7 @@ std::size_t Stream::pull(const float* cond, std::size_t n, float* out) { return 
 std::size_t Stream::pull_impl(const float* cond, std::size_t n, float* out, bool clamp_past_end) {
   const std::size_t count = clamp_past_end ? n : std::min(n, available());
   if (count == 0) return 0;
+  check_conditioning(cond, count, "conditioning", frames_out_);
   const long last = hidden_.end() - 1;
   Eigen::MatrixXf h30(hidden_.m.rows(), static_cast<Eigen::Index>(count));
   for (std::size_t i = 0; i < count; ++i) {
@@ -245,7 +299,7 @@ std::size_t Stream::pull_impl(const float* cond, std::size_t n, float* out, bool
   const Eigen::Index cd = static_cast<Eigen::Index>(emotion::kConditioningDim);
   Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> c(
       cond, static_cast<Eigen::Index>(count), cd);
-  model_->head(h30, c.transpose(), out);
+  model_->head(h30, c.transpose(), frames_out_, out);
   frames_out_ += count;
   return count;
 }

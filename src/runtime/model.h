@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -17,20 +18,39 @@
 
 namespace emosync::runtime {
 
+// Entry-point checks of the model's inputs: anything else would come out as NaN frames
+// or as frames that look normal and are not. Errors name `what`, the frame and the field.
+//   features: finite, |value| <= kMaxFeatureMagnitude (log-mel of any real audio lies
+//             within about -23..+45: ln(1e-10) is the floor);
+//   conditioning (emotion/conditioning.h): 16 class weights in 0..1, then valence,
+//             arousal and dominance in -1..1 (kConditioningSlack allowed for rounding).
+constexpr float kMaxFeatureMagnitude = 1000.0f;
+constexpr float kConditioningSlack = 1e-3f;
+void check_features(const float* features, std::size_t frames, int n_mels, const std::string& what,
+                    std::size_t first_frame = 0);
+void check_conditioning(const float* cond, std::size_t frames, const std::string& what, std::size_t first_frame = 0);
+// One 19-float row; errors read "<where>[17] (arousal) = 1e+30 is outside -1..1".
+void check_conditioning_row(const float* row, const std::string& where);
+
 class Model {
  public:
-  explicit Model(const model::ModelFile& file);
+  // `source` names the model in errors (its path, "model bytes (N bytes)", ...).
+  explicit Model(const model::ModelFile& file, std::string source = "model");
   static Model load(const std::string& path);  // emosync::Error on a bad file, naming it
+  // From memory (a model file's bytes); errors name `what`.
+  static Model parse(std::string_view bytes, const std::string& what);
   // The model compiled into this build (models/default/emosync-v3.safetensors), parsed once.
   static const Model& embedded_default();
   static constexpr const char* kDefaultModelKey = "models/default/emosync-v3.safetensors";
 
   const model::Architecture& arch() const { return arch_; }
   const std::string& stage() const { return stage_; }
+  const std::string& source() const { return source_; }
 
   // features: row-major [T_f, n_mels] at 100 fps; cond: row-major [T, 19]. Returns
   // row-major [T, 52]. Frames past the features' end reuse the last feature frame
-  // (T is normally model::output_frames_for(T_f)).
+  // (T is normally model::output_frames_for(T_f)). Inputs are checked (above), and the
+  // output is checked finite: Error rather than NaN frames.
   std::vector<float> forward(const float* features, std::size_t feature_frames, const float* cond,
                              std::size_t frames) const;
 
@@ -41,11 +61,12 @@ class Model {
     Eigen::VectorXf bias;
     int left = 0, lookahead = 0, dilation = 1;
   };
-  // Block of output frames from resampled hidden columns and their conditioning.
-  void head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, float* out) const;
+  // Block of output frames (the first is frame `first`) from resampled hidden columns and
+  // their conditioning; Error if any output is not finite.
+  void head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::size_t first, float* out) const;
 
   model::Architecture arch_;
-  std::string stage_;
+  std::string stage_, source_;
   std::vector<std::size_t> cond_columns_;
   std::vector<Conv> convs_;
   Eigen::MatrixXf embed0_w_, embed2_w_;
@@ -60,14 +81,15 @@ class Stream {
  public:
   explicit Stream(const Model& model);
 
-  // Appends feature frames (row-major [n, n_mels]).
+  // Appends feature frames (row-major [n, n_mels]); Error on values check_features rejects.
   void push(const float* features, std::size_t n);
   // No more input: the remaining frames become available.
   void finish();
   // Frames that can be pulled now.
   std::size_t available() const;
   // Pulls up to n frames; cond holds one 19-float row per pulled frame (for frames
-  // frames_out(), frames_out()+1, ...); writes [count, 52]; returns the count.
+  // frames_out(), frames_out()+1, ...; checked by check_conditioning); writes [count, 52];
+  // returns the count.
   std::size_t pull(const float* cond, std::size_t n, float* out);
   std::size_t frames_out() const { return frames_out_; }
   std::size_t frames_in() const { return frames_in_; }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "io/atomic_file.h"
@@ -7,6 +8,7 @@
 #include "model/architecture.h"
 #include "model/model_file.h"
 #include "model/safetensors.h"
+#include "support/test_support.h"
 
 using namespace emosync;
 
@@ -140,4 +142,78 @@ TEST(SafeTensors, DamagedFilesGiveErrorsNeverCrashes) {
   // Not a model at all.
   EXPECT_THROW(model::parse_model("hello world, this is not a model", "text"), Error);
   EXPECT_THROW(model::read_model(tmp("missing.safetensors")), Error);
+}
+
+// The runtime resamples to 30 fps only: a file made for another rate is refused by name,
+// not played at the wrong speed.
+TEST(ModelFile, OutputFpsOtherThanThirtyIsRejectedNamingFileAndField) {
+  model::SafeTensors st = model::with_metadata(model::random_model(small_arch(), 5));
+  EXPECT_NO_THROW(model::parse_model(model::safetensors_bytes(st), "ok"));
+  for (const char* fps : {"60", "25", "thirty"}) {
+    st.metadata["output_fps"] = fps;
+    const std::string e = test_support::error_of([&] { model::parse_model(model::safetensors_bytes(st), "fps.safetensors"); });
+    EXPECT_NE(e.find("fps.safetensors"), std::string::npos) << e;
+    EXPECT_NE(e.find("output_fps"), std::string::npos) << e;
+    EXPECT_NE(e.find(fps), std::string::npos) << e;
+  }
+  st.metadata.erase("output_fps");
+  const std::string e = test_support::error_of([&] { model::parse_model(model::safetensors_bytes(st), "nofps"); });
+  EXPECT_NE(e.find("output_fps"), std::string::npos) << e;
+}
+
+namespace {
+std::string safetensors_file(const std::string& header, std::size_t data_bytes) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+  return out + header + std::string(data_bytes, '\0');
+}
+}  // namespace
+
+// Shapes are multiplied in 64 bits with a check before each product (size_t is 32 bits in
+// WebAssembly), and a tensor has at most 8 dimensions.
+TEST(SafeTensors, ShapesAreCheckedWithoutOverflow) {
+  auto error = [](const std::string& shape, const std::string& offsets) {
+    return test_support::error_of([&] {
+      model::parse_safetensors(
+          safetensors_file(R"({"a":{"dtype":"F32","shape":)" + shape + R"(,"data_offsets":)" + offsets + "}}", 0),
+          "shape.safetensors");
+    });
+  };
+  for (const char* shape : {"[65536,65536,2]", "[268435456,268435456,268435456]", "[4294967296]",
+                            "[18446744073709551615]", "[16384,16384,16384,0]"}) {
+    const std::string e = error(shape, "[0,0]");
+    EXPECT_NE(e.find("shape.safetensors"), std::string::npos) << shape << ": " << e;
+    EXPECT_NE(e.find("shape"), std::string::npos) << shape << ": " << e;
+  }
+  // Nine dimensions of 1: one element, but no tensor of emosync's has more than 8.
+  const std::string e = error("[1,1,1,1,1,1,1,1,1]", "[0,4]");
+  EXPECT_NE(e.find("more than 8 dimensions"), std::string::npos) << e;
+  // A zero dimension anywhere is an empty tensor, whatever the others.
+  const auto st = model::parse_safetensors(
+      safetensors_file(R"({"a":{"dtype":"F32","shape":[0,268435456],"data_offsets":[0,0]}})", 0), "empty");
+  EXPECT_EQ(st.tensors.at("a").numel(), 0u);
+  EXPECT_TRUE(st.tensors.at("a").data.empty());
+}
+
+// Every damaged byte in the data offsets or the shapes of a real model gives an Error.
+TEST(SafeTensors, DamagedNumbersInTheHeaderGiveErrors) {
+  const std::string good = model::safetensors_bytes(model::with_metadata(model::random_model(small_arch(), 6)));
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(good[i]);
+  int damaged = 0;
+  for (std::size_t i = 8; i < 8 + n; ++i) {
+    if (good[i] < '0' || good[i] > '9') continue;
+    for (const char* digits : {"9", "99999999999", "18446744073709551616", "-1", "0.5"}) {
+      std::string bad = good.substr(0, i) + digits + good.substr(i + 1);
+      // Keep the header length right for the longer header.
+      const std::uint64_t m = n + std::strlen(digits) - 1;
+      for (int b = 0; b < 8; ++b) bad[static_cast<std::size_t>(b)] = static_cast<char>((m >> (8 * b)) & 0xff);
+      try {
+        model::parse_model(bad, "digits");
+      } catch (const Error&) {
+        ++damaged;
+      }
+    }
+  }
+  EXPECT_GT(damaged, 100);
 }

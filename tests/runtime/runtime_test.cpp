@@ -10,6 +10,7 @@
 #include "io/error.h"
 #include "model/model_file.h"
 #include "runtime/model.h"
+#include "support/test_support.h"
 
 using namespace emosync;
 
@@ -124,4 +125,79 @@ TEST(RuntimeModel, DamagedModelFilesGiveClearErrors) {
   nan.replace(nan.size() - 4, 4, std::string("\x00\x00\xc0\x7f", 4));  // a NaN weight
   io::write_file_atomic(path, nan);
   EXPECT_THROW(runtime::Model::load(path), Error);
+}
+
+// Issue 18 item 5: NaN features used to come out as normal-looking frames. Every input is
+// checked where it enters, the error naming the frame and the band.
+TEST(RuntimeModel, BadFeaturesAreErrorsNamingFrameAndBand) {
+  Fixture f(200);
+  runtime::Model m(model::random_model(f.arch, 9));
+  for (float bad : {std::nanf(""), INFINITY, -INFINITY, 1e30f, -2000.0f}) {
+    auto feats = f.feats;
+    feats[57 * f.arch.n_mels + 7] = bad;
+    const std::string e = test_support::error_of([&] { m.forward(feats.data(), f.tf, f.cond.data(), f.t); });
+    EXPECT_NE(e.find("frame 57, mel band 7"), std::string::npos) << bad << ": " << e;
+    // Streaming: the chunk holding it is refused, with the frame counted from the stream's start.
+    runtime::Stream s(m);
+    s.push(feats.data(), 50);
+    const std::string es = test_support::error_of([&] { s.push(feats.data() + 50 * f.arch.n_mels, 50); });
+    EXPECT_NE(es.find("frame 57, mel band 7"), std::string::npos) << bad << ": " << es;
+  }
+  // The documented range's edges are fine.
+  auto feats = f.feats;
+  feats[0] = -runtime::kMaxFeatureMagnitude;
+  feats[1] = runtime::kMaxFeatureMagnitude;
+  EXPECT_NO_THROW(m.forward(feats.data(), f.tf, f.cond.data(), f.t));
+}
+
+// Conditioning of 1e30 used to give all-NaN frames and no error: class weights must be in
+// 0..1 and V, A, D in -1..1 (emotion/conditioning.h).
+TEST(RuntimeModel, ConditioningOutsideItsRangesIsAnErrorNamingFrameAndField) {
+  Fixture f(200);
+  runtime::Model m(model::random_model(f.arch, 10));
+  struct Case {
+    std::size_t index;
+    float value;
+    const char* says;
+  };
+  for (const Case& c : {Case{17, 1e30f, "[17] (arousal) = 1e+30 is outside -1..1"},
+                        Case{16, -1.5f, "[16] (valence) = -1.5 is outside -1..1"},
+                        Case{9, 1.2f, "[9] (sadness weight) = 1.2 is outside 0..1"},
+                        Case{0, -0.5f, "[0] (neutral weight) = -0.5 is outside 0..1"},
+                        Case{18, std::nanf(""), "[18] (dominance) = nan is not a finite number"},
+                        Case{3, INFINITY, "[3] (excitement weight) = inf is not a finite number"}}) {
+    auto cond = f.cond;
+    cond[42 * 19 + c.index] = c.value;
+    const std::string e = test_support::error_of([&] { m.forward(f.feats.data(), f.tf, cond.data(), f.t); });
+    EXPECT_NE(e.find("conditioning: frame 42, "), std::string::npos) << e;
+    EXPECT_NE(e.find(c.says), std::string::npos) << e;
+  }
+  // Rounding slack: a blend that lands a hair above 1 is still a weight of 1.
+  auto cond = f.cond;
+  cond[19 + 1] = 1.0f + 1e-6f;
+  cond[19 + 17] = -1.0f - 1e-6f;
+  EXPECT_NO_THROW(m.forward(f.feats.data(), f.tf, cond.data(), f.t));
+}
+
+// A model whose weights are finite but overflow inside the products gives NaN; the output
+// is checked before it is returned.
+TEST(RuntimeModel, NonFiniteOutputIsAnError) {
+  Fixture f(100);
+  model::ModelFile file = model::random_model(f.arch, 11);
+  // The block's fc turns the (non-negative) hidden state into +inf, which the head's
+  // weights of both signs turn into inf - inf = NaN.
+  for (float& w : file.weights.tensors.at("block_fc.0.weight").data) w = 3e38f;
+  runtime::Model m(file);
+  const std::string e = test_support::error_of([&] { m.forward(f.feats.data(), f.tf, f.cond.data(), f.t); });
+  EXPECT_NE(e.find("model output: frame "), std::string::npos) << e;
+  EXPECT_NE(e.find("not a finite number"), std::string::npos) << e;
+}
+
+// From memory, as the C API and the WebAssembly build load models: errors name the source.
+TEST(RuntimeModel, ParsesFromMemoryNamingTheSource) {
+  const auto file = model::random_model(model::Architecture::v3_default(), 12);
+  const std::string bytes = model::safetensors_bytes(model::with_metadata(file));
+  EXPECT_EQ(runtime::Model::parse(bytes, "mem").stage(), "v3");
+  const std::string e = test_support::error_of([&] { runtime::Model::parse(bytes.substr(0, 100), "upload.bin"); });
+  EXPECT_NE(e.find("upload.bin"), std::string::npos) << e;
 }
