@@ -29,26 +29,55 @@ void put_u16(std::string& s, std::uint16_t v) {
   s.push_back(static_cast<char>(v >> 8));
 }
 
-// The frames of an open file, mixed to mono. `what` names the source in errors; a
-// positive max_seconds stops a long input early (before it is all in memory).
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", s);
+  return buf;
+}
+
+// The frame count of the header when it can be believed, else 0. A pipe's is often a
+// placeholder (0xFFFFFFFF bytes for "until the writer stops"). An MP3's is exact only
+// from a Xing/Info/VBRI frame, which libsndfile reports as a variable bitrate; without
+// one it is guessed from the file size (a large ID3 tag made 11 s of a 3.3 s file).
+sf_count_t header_frames(SNDFILE* f, const SF_INFO& info) {
+  if (!info.seekable || info.frames <= 0) return 0;
+  const bool mpeg = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG;
+  if (mpeg && sf_command(f, SFC_GET_BITRATE_MODE, nullptr, 0) == SF_BITRATE_MODE_CONSTANT) return 0;
+  return info.frames;
+}
+
+// How much shorter than its header an input may decode (encoder delay and padding, a
+// resync over one damaged MP3 frame); anything more is a truncated or corrupt file,
+// which must not pass as a short clip.
+bool short_read(sf_count_t got, sf_count_t header, int rate) {
+  const sf_count_t slack = std::max<sf_count_t>(header / 20, rate / 10);
+  return got + slack < header;
+}
+
+// The frames of an open file, mixed to mono. `what` names the source in errors. The
+// header's frame count is never trusted for memory: a pipe may claim any length, so
+// max_seconds is enforced on what has been read, block by block.
 Audio decode(SNDFILE* f, const SF_INFO& info, const std::string& what, double max_seconds) {
+  if (!(max_seconds > 0)) throw Error(what + ": the longest audio to read must be positive");
   if (info.channels < 1 || info.samplerate < 1)
     throw Error(what + ": invalid audio header (" + std::to_string(info.channels) + " channels, " +
                 std::to_string(info.samplerate) + " Hz)");
-  const double max_frames = max_seconds > 0 ? max_seconds * info.samplerate : 0;
-  auto too_long = [&](double frames) {
-    if (max_frames > 0 && frames > max_frames)
-      throw Error(what + ": longer than " + std::to_string(static_cast<long>(max_seconds)) + " s");
+  const double max_frames = max_seconds * info.samplerate;
+  auto too_long = [&](double frames, const char* counted) {
+    if (frames > max_frames) {
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", max_seconds);
+      throw Error(what + ": longer than " + limit + " s, the limit on audio inputs (" +
+                  seconds_text(frames / info.samplerate) + " " + counted + ")");
+    }
   };
-  // Streams and some MP3s report an unknown (huge) length: only trust plausible ones.
-  const bool length_known = info.frames > 0 && info.frames < (sf_count_t{1} << 31);
-  if (length_known) too_long(static_cast<double>(info.frames));
+  const sf_count_t header = header_frames(f, info);
+  too_long(static_cast<double>(header), "in its header");
   // Float reads are normalised to [-1, 1] for integer formats; float files pass as they are.
   sf_command(f, SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
 
   Audio out;
   out.sample_rate = info.samplerate;
-  if (length_known) out.samples.reserve(static_cast<std::size_t>(info.frames));
   const int ch = info.channels;
   const sf_count_t block = 8192;
   std::vector<float> buf(static_cast<std::size_t>(block * ch));
@@ -59,12 +88,27 @@ Audio decode(SNDFILE* f, const SF_INFO& info, const std::string& what, double ma
     for (sf_count_t i = 0; i < got; ++i) {
       const float* frame = buf.data() + i * ch;
       float sum = 0.f;
-      for (int c = 0; c < ch; ++c) sum += frame[c];
+      for (int c = 0; c < ch; ++c) {
+        // A float file can hold NaN or Inf; they would turn every feature and frame
+        // after them into NaN, so the first one stops the read.
+        if (!std::isfinite(frame[c])) {
+          const std::size_t n = out.samples.size();
+          throw Error(what + ": sample at " + seconds_text(static_cast<double>(n) / info.samplerate) + " (frame " +
+                      std::to_string(n) + (ch > 1 ? ", channel " + std::to_string(c + 1) : std::string()) + ") is " +
+                      (std::isnan(frame[c]) ? "NaN" : "infinite") + "; audio samples must be finite");
+        }
+        sum += frame[c];
+      }
       out.samples.push_back(ch == 1 ? sum : sum * inv);
     }
-    too_long(static_cast<double>(out.samples.size()));
+    too_long(static_cast<double>(out.samples.size()), "read so far");
   }
   if (sf_error(f) != SF_ERR_NO_ERROR) throw Error(what + ": error while decoding audio (" + sf_strerror(f) + ")");
+  const auto got = static_cast<sf_count_t>(out.samples.size());
+  if (short_read(got, header, info.samplerate))
+    throw Error(what + ": truncated or corrupt audio: decoded " + seconds_text(out.duration_s()) + " of the " +
+                seconds_text(static_cast<double>(header) / info.samplerate) + " its header announces");
+  if (got == 0) throw Error(what + ": no audio samples (the file holds a header only)");
   return out;
 }
 
@@ -94,13 +138,15 @@ sf_count_t mem_tell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
 
 }  // namespace
 
-Audio read_audio(const std::string& path) {
+Audio read_audio(const std::string& path, double max_seconds) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path + ": no such audio file");
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw Error(path + ": no such audio file");
+  if (std::filesystem::is_directory(status)) throw Error(path + ": is a directory, not an audio file");
   SF_INFO info{};
   std::unique_ptr<SNDFILE, SndfileCloser> f(sf_open(path.c_str(), SFM_READ, &info));
   if (!f) throw Error(path + ": cannot read as audio (" + sf_strerror(nullptr) + ")");
-  return decode(f.get(), info, path, 0);
+  return decode(f.get(), info, path, max_seconds);
 }
 
 Audio decode_audio(const std::string& bytes, const std::string& what, double max_seconds) {
@@ -148,8 +194,8 @@ Audio resample(const Audio& in, int rate) {
   return out;
 }
 
-Audio load_mono_16k(const std::string& path) {
-  Audio a = read_audio(path);
+Audio load_mono_16k(const std::string& path, double max_seconds) {
+  Audio a = read_audio(path, max_seconds);
   try {
     return resample(a, kModelRate);
   } catch (const Error& e) {

@@ -16,16 +16,24 @@ struct Audio {
   }
 };
 
-// Reads a file at its own rate, mixed down to mono. Errors name the file.
-Audio read_audio(const std::string& path);
+// The longest audio an input may hold unless a caller says otherwise: an hour is far more
+// speech than one animation needs and already ~0.7 GB of samples at 48 kHz. A pipe can
+// claim any length in its header, so the limit is enforced on what has been read.
+constexpr double kMaxInputSeconds = 3600;
+
+// Reads a file (or a pipe) at its own rate, mixed down to mono. Errors name the file and
+// reject: a directory; a header with no samples; a NaN or infinite sample (with its
+// time); a seekable file decoding clearly shorter than its header says (a truncated
+// MP3 or FLAC); more than max_seconds (> 0) of audio, "<path>: longer than N s".
+Audio read_audio(const std::string& path, double max_seconds = kMaxInputSeconds);
 // Decodes a file held in memory (any format read_audio takes, e.g. an uploaded WAV),
-// mixed to mono. `what` names the source in errors ("audio: cannot read as audio (...)");
-// max_seconds > 0: Error "<what>: longer than N s" as soon as the input is known to be.
-Audio decode_audio(const std::string& bytes, const std::string& what, double max_seconds = 0);
+// mixed to mono, with read_audio's checks; `what` names the source in errors
+// ("audio: cannot read as audio (...)").
+Audio decode_audio(const std::string& bytes, const std::string& what, double max_seconds = kMaxInputSeconds);
 // Resamples to `rate` (band-limited, libsamplerate); returns a copy if rates match.
 Audio resample(const Audio& in, int rate);
 // read_audio + resample to 16 kHz: what features and the model take.
-Audio load_mono_16k(const std::string& path);
+Audio load_mono_16k(const std::string& path, double max_seconds = kMaxInputSeconds);
 // 16-bit PCM WAV, written atomically; samples are clipped to [-1, 1].
 void write_wav16(const std::string& path, const Audio& a);
 

@@ -3,14 +3,22 @@
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "features/resample.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "support/test_support.h"
 
 using namespace emosync;
 namespace fs = std::filesystem;
@@ -296,4 +304,125 @@ TEST(DecodeAudio, BytesInMemoryReadLikeTheFile) {
       EXPECT_EQ(std::string(e.what()).rfind("upload: ", 0), 0u) << e.what();
     }
   }
+}
+
+// ---- Hardening (issue 18): bad inputs are errors naming the file, never silent or unbounded.
+
+namespace {
+using test_support::error_of;
+
+// Feeds `bytes` into the FIFO at `path` from a thread, as a producer piping audio would.
+// It gives up (instead of hanging) when no reader opens the FIFO within a few seconds,
+// and stops quietly when the reader goes away early (EPIPE, with SIGPIPE ignored).
+std::thread feed_fifo(const std::string& path, std::string bytes) {
+  std::signal(SIGPIPE, SIG_IGN);
+  return std::thread([path, bytes = std::move(bytes)] {
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 500; ++tries) {
+      fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (fd < 0) return;
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    for (std::size_t at = 0; at < bytes.size();) {
+      const ssize_t n = ::write(fd, bytes.data() + at, bytes.size() - at);
+      if (n <= 0) break;
+      at += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  });
+}
+
+// A 16 kHz mono 16-bit WAV whose header claims 0xFFFFFFFF data bytes (~2^31 frames),
+// as a streaming writer that does not know the length puts into a pipe.
+std::string wav_claiming_forever(double seconds) {
+  std::string w = audio::wav16_bytes({tone(200, 16000, seconds, 0.3), 16000});
+  for (std::size_t at : {std::size_t{4}, std::size_t{40}}) w.replace(at, 4, std::string(4, '\xff'));
+  return w;
+}
+
+fs::path fifo(const std::string& name) {
+  fs::path p = temp_dir() / name;
+  fs::remove(p);
+  EXPECT_EQ(::mkfifo(p.c_str(), 0600), 0) << p;
+  return p;
+}
+}  // namespace
+
+TEST(ReadAudio, NonFiniteSamplesAreRejectedWithTheFileAndTheirTime) {
+  fs::path dir = temp_dir();
+  std::vector<float> stereo(2 * 16000, 0.25f);
+  stereo[2 * 8000 + 1] = std::nanf("");
+  fs::path nan_wav = dir / "nan.wav";
+  write_file(nan_wav, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 16000, 2, stereo);
+  for (const std::string& msg :
+       {error_of([&] { audio::load_mono_16k(nan_wav.string()); }),
+        error_of([&] { audio::decode_audio(io::read_file(nan_wav.string()), "upload"); })}) {
+    EXPECT_NE(msg.find("0.500 s (frame 8000, channel 2) is NaN"), std::string::npos) << msg;
+  }
+  EXPECT_EQ(error_of([&] { audio::read_audio(nan_wav.string()); }).rfind(nan_wav.string() + ": ", 0), 0u);
+
+  std::vector<float> mono(16000, 0.25f);
+  mono[4000] = -INFINITY;
+  fs::path inf_wav = dir / "inf.wav";
+  write_file(inf_wav, SF_FORMAT_WAV | SF_FORMAT_DOUBLE, 16000, 1, mono);
+  const std::string msg = error_of([&] { audio::read_audio(inf_wav.string()); });
+  EXPECT_NE(msg.find(inf_wav.string() + ": sample at 0.250 s (frame 4000) is infinite"), std::string::npos) << msg;
+}
+
+TEST(ReadAudio, HeaderOnlyFilesAndDirectoriesAreClearErrors) {
+  fs::path dir = temp_dir();
+  fs::path empty = dir / "header_only.wav";
+  write_file(empty, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, {});
+  std::string msg = error_of([&] { audio::read_audio(empty.string()); });
+  EXPECT_NE(msg.find(empty.string() + ": no audio samples"), std::string::npos) << msg;
+  msg = error_of([&] { audio::decode_audio(io::read_file(empty.string()), "upload"); });
+  EXPECT_NE(msg.find("upload: no audio samples"), std::string::npos) << msg;
+
+  fs::path folder = dir / "a_folder.wav";
+  fs::create_directories(folder);
+  msg = error_of([&] { audio::load_mono_16k(folder.string()); });
+  EXPECT_NE(msg.find(folder.string() + ": is a directory"), std::string::npos) << msg;
+}
+
+TEST(ReadAudio, TruncatedMp3IsAnErrorNotAShortClip) {
+  fs::path p = temp_dir() / "truncated.mp3";
+  write_file(p, SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III, 44100, 1, tone(300, 44100, 3.24, 0.5));
+  const std::string whole = io::read_file(p.string());
+  EXPECT_NEAR(audio::decode_audio(whole, "whole").duration_s(), 3.24, 0.1);  // the intact file reads
+  fs::resize_file(p, 3000);  // 0.4 s of 3.24 s is left
+  std::string msg = error_of([&] { audio::load_mono_16k(p.string()); });
+  EXPECT_EQ(msg.rfind(p.string() + ": truncated or corrupt audio: decoded 0.", 0), 0u) << msg;
+  EXPECT_NE(msg.find("of the 3.24"), std::string::npos) << msg;
+  msg = error_of([&] { audio::decode_audio(whole.substr(0, 3000), "upload"); });
+  EXPECT_EQ(msg.rfind("upload: truncated or corrupt audio", 0), 0u) << msg;
+}
+
+TEST(ReadAudio, LongerThanTheLimitFailsBeforeReadingAFile) {
+  fs::path p = temp_dir() / "long.wav";
+  write_file(p, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 1, tone(300, 8000, 3.0, 0.5));
+  EXPECT_NEAR(audio::read_audio(p.string(), 3.0).duration_s(), 3.0, 1e-9);
+  const std::string msg = error_of([&] { audio::read_audio(p.string(), 2.5); });
+  EXPECT_EQ(msg, p.string() + ": longer than 2.5 s, the limit on audio inputs (3.000 s in its header)");
+  EXPECT_EQ(audio::kMaxInputSeconds, 3600);
+}
+
+// A pipe's header may claim any length: nothing is reserved from it, the audio that does
+// arrive is read, and a pipe that goes on past the limit stops with an error.
+TEST(ReadAudio, PipeClaimingTwoBillionFramesIsReadWithinTheLimit) {
+  fs::path short_pipe = fifo("short.wav");
+  std::thread writer = feed_fifo(short_pipe.string(), wav_claiming_forever(1.0));
+  audio::Audio a;
+  const std::string msg = error_of([&] { a = audio::read_audio(short_pipe.string()); });
+  writer.join();
+  EXPECT_EQ(msg, "(no error)");
+  EXPECT_EQ(a.samples.size(), 16000u);
+  EXPECT_LT(a.samples.capacity(), std::size_t{1} << 20);  // not the header's 2^31 floats
+
+  fs::path long_pipe = fifo("long.wav");
+  writer = feed_fifo(long_pipe.string(), wav_claiming_forever(3.0));
+  const std::string too_long = error_of([&] { audio::read_audio(long_pipe.string(), 2.0); });
+  writer.join();
+  EXPECT_EQ(too_long.rfind(long_pipe.string() + ": longer than 2 s, the limit on audio inputs (", 0), 0u) << too_long;
+  EXPECT_NE(too_long.find("read so far)"), std::string::npos) << too_long;
 }
