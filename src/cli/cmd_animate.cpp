@@ -24,11 +24,26 @@ void setup(CLI::App& app) {
   app.add_option("--text", *text, "what is said, tagged ([joy:70] ...) or plain (tagged by the text model)");
   app.add_option("--words", *words_path, "word timings: 'start_s end_s word' per line (e.g. from a forced aligner)");
   app.add_option("--emotion", *emotion, "one emotion for the whole clip, e.g. joy or joy:70 (instead of --text)");
+  auto max_seconds = std::make_shared<double>(audio::kMaxInputSeconds);
+  app.add_option("--max-seconds", *max_seconds, "longest speech to read; longer input (or a pipe that goes on) is an error")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   auto job = cli::SpeechJob::add_to(app);
+  app.footer(
+      "Limits: at most --max-seconds of speech (default 3600 s); every sample finite (a NaN or\n"
+      "Inf in a float file is an error naming its time); a truncated or header-only file is an error.");
   app.callback([=] {
     if (!text->empty() && !emotion->empty()) throw Error("animate: give --text or --emotion, not both");
-    audio::Audio speech = audio::read_audio(*path);
-    if (speech.samples.empty()) throw Error(*path + ": no audio samples");
+    audio::Audio speech = audio::read_audio(*path, *max_seconds);
+    // The engine takes 8..48 kHz; a recording at another rate is brought to the model's
+    // 16 kHz first (a 96 kHz file was "sample rate 96000 Hz is outside 8000..48000").
+    if (speech.sample_rate < engine::kMinSampleRate || speech.sample_rate > engine::kMaxSampleRate) {
+      try {
+        speech = audio::resample(speech, audio::kModelRate);
+      } catch (const Error& e) {
+        throw Error(*path + ": " + e.what());
+      }
+    }
     std::string how = "neutral (no --text)", tagged;
     std::function<void(engine::Animator&)> set = [](engine::Animator&) {};
     std::vector<timeline::WordTiming> words;

@@ -16,7 +16,9 @@ using namespace emosync;
 void setup(CLI::App& app) {
   auto text = std::make_shared<std::string>();
   auto tts_cfg = std::make_shared<tts::TtsConfig>();
-  app.add_option("text", *text, "what to say: tagged text ([happy:80] I got the job! [sad:40] ...) or plain text")
+  app.add_option("text", *text,
+                 "what to say: tagged text ([happy:80] I got the job! [sad:40] ...) or plain text; at most " +
+                     std::to_string(cli::kMaxSpeechChars) + " characters")
       ->required();
   auto job = cli::SpeechJob::add_to(app);
   app.add_option("--engine", tts_cfg->engine, "TTS engine: espeak | flite | external");
@@ -26,6 +28,7 @@ void setup(CLI::App& app) {
   app.add_option("--audio", tts_cfg->external_audio, "external engine: the audio another TTS wrote");
   app.add_option("--timings", tts_cfg->external_timings, "external engine: its word timings (.srt/.vtt/.tsv)");
   app.callback([=] {
+    cli::check_speech_text(*text, "say");
     std::string how;
     const std::string tagged = job->tagged_text(*text, &how);
     // The engine speaks the words only; the tags stay with the timeline.

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/speech_job.h"
 #include "io/error.h"
 #include "tts/tts.h"
 
@@ -13,7 +14,8 @@ void setup(CLI::App& app) {
   auto text = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto events = std::make_shared<std::string>();
-  app.add_option("text", *text, "text to speak")->required();
+  app.add_option("text", *text, "text to speak, at most " + std::to_string(cli::kMaxSpeechChars) + " characters")
+      ->required();
   app.add_option("-o,--output", *out, "output WAV (16-bit)")->required();
   app.add_option("--events", *events, "write phoneme and word events here (TSV)");
   app.add_option("--engine", cfg->engine, "espeak | flite | external")->capture_default_str();
@@ -26,6 +28,7 @@ void setup(CLI::App& app) {
   app.add_flag("!--no-phonemes", cfg->external_phonemes,
                "external engine: do not estimate phonemes inside words with espeak-ng");
   app.callback([=] {
+    cli::check_speech_text(*text, "tts");
     auto engine = tts::make_tts(*cfg);
     tts::TtsResult r = engine->synthesize(*text);
     audio::write_wav16(*out, r.audio);

@@ -13,6 +13,14 @@
 
 namespace emosync::cli {
 
+void check_speech_text(const std::string& text, const std::string& command) {
+  std::size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;  // continuation bytes are not characters
+  if (chars > kMaxSpeechChars)
+    throw Error(command + ": the text is " + std::to_string(chars) + " characters, over the limit of " +
+                std::to_string(kMaxSpeechChars) + " (split it into several runs)");
+}
+
 std::shared_ptr<SpeechJob> SpeechJob::add_to(CLI::App& app) {
   auto j = std::make_shared<SpeechJob>();
   app.add_option("-o,--output", j->out_dir, "output folder (speech.wav, animation in every format, preview.html)");
@@ -60,7 +68,12 @@ void SpeechJob::write(const audio::Audio& speech, const std::vector<float>& fram
   anim.frames = frames.size() / arkit::kCount;
   anim.data = frames;
   std::filesystem::create_directories(out_dir);
-  const std::string wav = audio::wav16_bytes(speech);
+  std::string wav;
+  try {
+    wav = audio::wav16_bytes(speech);
+  } catch (const Error& e) {
+    throw Error(out_dir + "/speech.wav: " + e.what());
+  }
   io::write_file_atomic(out_dir + "/speech.wav", wav);
   io::write_file_atomic(out_dir + "/tagged.txt", tagged + "\n");
   const std::string title = tagged.empty() ? "emosync" : tagged;
