@@ -57,11 +57,17 @@ const char* emosync_model_version(const emosync_context* ctx); /* "v3" */
 
 /* Emotion: constant conditioning, a named class (+ intensity 0..100), or a tagged
  * text timeline. Each replaces the previous one; takes effect for the next
- * process call, or for the frames of the stream not yet computed. */
+ * process call, or for the frames of the stream not yet computed.
+ * cond: 16 class weights in 0..1 (neutral, joy, amusement, excitement, gratitude,
+ * affection, surprise, curiosity, confusion, sadness, sulk, apology, fear, anger,
+ * disgust, embarrassment), then valence, arousal, dominance in -1..1 (0.001 of
+ * slack for rounding). A value outside its range or not finite is
+ * EMOSYNC_ERR_ARGUMENT, the message naming its index; the previous emotion stays. */
 emosync_status emosync_set_conditioning(emosync_context* ctx, const float cond[19]);
 emosync_status emosync_set_emotion(emosync_context* ctx, const char* name, float intensity);
 /* words_tsv: "start_s<TAB>end_s<TAB>word" lines giving word timings; NULL: the
- * tagged words are spread over the speech detected in the audio. */
+ * tagged words run at 3 words a second of the speech detected in the audio (the
+ * emotion holds through silence), the same for emosync_process and streaming. */
 emosync_status emosync_set_timeline(emosync_context* ctx, const char* tagged_text,
                                     const char* words_tsv);
 

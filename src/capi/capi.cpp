@@ -9,11 +9,11 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include "arkit/blendshapes.h"
 #include "engine/animator.h"
 #include "io/error.h"
-#include "model/model_file.h"
 #include "runtime/model.h"
 #include "timeline/timeline.h"
 
@@ -116,9 +116,9 @@ emosync_status emosync_create(const emosync_params* p, emosync_context** out) {
     std::shared_ptr<const emosync::runtime::Model> model;
     if (params.model_data != nullptr) {
       require(params.model_size > 0, "emosync_create: model_data is set but model_size is 0");
-      const std::string bytes(static_cast<const char*>(params.model_data), params.model_size);
-      model = std::make_shared<const emosync::runtime::Model>(
-          emosync::model::parse_model(bytes, "model bytes (" + std::to_string(params.model_size) + " bytes)"));
+      const std::string_view bytes(static_cast<const char*>(params.model_data), params.model_size);
+      model = std::make_shared<const emosync::runtime::Model>(emosync::runtime::Model::parse(
+          bytes, "model bytes (" + std::to_string(params.model_size) + " bytes)"));
     } else if (params.model_path != nullptr) {
       model = std::make_shared<const emosync::runtime::Model>(emosync::runtime::Model::load(params.model_path));
     } else {

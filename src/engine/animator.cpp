@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 
 #include "emotion/classes.h"
 #include "features/stream_resampler.h"
@@ -28,10 +29,44 @@ void check_samples(const float* pcm, std::size_t n) {
 }
 }  // namespace
 
+// Speech heard before frame j's instant (j / 30 s), in frames (1/30 s of speech): the clock
+// that moves a timeline without word timings. Causal, so streaming and offline agree:
+// the block holding a frame's instant is always heard before the model can compute that
+// frame (its log-mel window and look-ahead reach further). Frames are asked in order;
+// blocks behind them are dropped, so a long stream keeps a few blocks only. Blocks never
+// heard (past the end of the audio) count as silence.
+class SpeechClock {
+ public:
+  explicit SpeechClock(double active_db) : meter_(active_db) {}
+  void push(const float* x, std::size_t n) {
+    meter_.push(x, n, [this](bool speech) { blocks_.push_back(speech); });
+  }
+  void finish() {
+    meter_.finish([this](bool speech) { blocks_.push_back(speech); });
+  }
+  double frames_before(std::size_t j) {
+    // 100 blocks and 30 frames a second: the instant lies in block 10j/3, (10j mod 3)/3 in.
+    const std::size_t block = 10 * j / 3;
+    while (next_ < block && !blocks_.empty()) {
+      speech_blocks_ += blocks_.front() ? 1 : 0;
+      blocks_.pop_front();
+      ++next_;
+    }
+    double in_block = 0;
+    if (next_ == block && !blocks_.empty() && blocks_.front()) in_block = static_cast<double>(10 * j % 3) / 3;
+    return (static_cast<double>(speech_blocks_) + in_block) * kFps / 100.0;
+  }
+
+ private:
+  post::ActivityMeter meter_;
+  std::deque<bool> blocks_;  // from block next_ on
+  std::size_t next_ = 0, speech_blocks_ = 0;
+};
+
 // The stages after the front end (resampling + loudness), fed 16 kHz normalised audio.
 struct Animator::Pipeline {
   Pipeline(const runtime::Model& model, const Options& options, std::shared_ptr<const Emotion> emotion)
-      : options(options), stream(model), post(options.post), emotion(std::move(emotion)) {}
+      : options(options), stream(model), post(options.post), clock(options.post.active_db), emotion(std::move(emotion)) {}
 
   // Front end: PCM at the stream's rate -> 16 kHz normalised samples appended to out.
   void front(const float* pcm, std::size_t n, int rate, std::vector<float>& out) {
@@ -66,6 +101,7 @@ struct Animator::Pipeline {
     for (std::size_t i = 0; i < n; i += kBlock) {
       const std::size_t m = std::min(kBlock, n - i);
       post.push_audio(x + i, m);
+      clock.push(x + i, m);
       mel.push(x + i, m);
       samples_16k += m;
       run_model();
@@ -82,9 +118,19 @@ struct Animator::Pipeline {
     cond.resize(avail * kCond);
     const auto& rows = emotion->rows;
     const std::size_t n_rows = rows.size() / kCond;
+    auto row = [&](std::size_t r) { return rows.begin() + static_cast<std::ptrdiff_t>(std::min(r, n_rows - 1) * kCond); };
     for (std::size_t k = 0; k < avail; ++k) {
-      const std::size_t r = std::min(first + k, n_rows - 1);
-      std::copy(rows.begin() + r * kCond, rows.begin() + (r + 1) * kCond, cond.begin() + k * kCond);
+      float* c = &cond[k * kCond];
+      if (!emotion->speech_time) {
+        std::copy(row(first + k), row(first + k) + kCond, c);
+        continue;
+      }
+      // Between the rows around the speech heard so far (rows are made at timeline's
+      // kWordsPerSecond of clock time; the speech clock runs them at kSpeechWordsPerSecond).
+      const double pos = clock.frames_before(first + k) * (kSpeechWordsPerSecond / timeline::kWordsPerSecond);
+      const auto r0 = static_cast<std::size_t>(pos);
+      const float f = static_cast<float>(pos - static_cast<double>(r0));
+      for (std::size_t i = 0; i < kCond; ++i) c[i] = (1 - f) * row(r0)[static_cast<std::ptrdiff_t>(i)] + f * row(r0 + 1)[static_cast<std::ptrdiff_t>(i)];
     }
     frames.resize(avail * kChannels);
     const std::size_t got = stream.pull(cond.data(), avail, frames.data());
@@ -110,6 +156,7 @@ struct Animator::Pipeline {
       const std::vector<float> zeros(need_samples - samples_16k, 0.0f);
       mel.push(zeros.data(), zeros.size());
     }
+    clock.finish();
     feats.clear();
     const std::size_t nf = mel.pull_all(feats);
     if (nf > 0) stream.push(feats.data(), nf);
@@ -126,6 +173,7 @@ struct Animator::Pipeline {
   features::StreamingLogMel mel;
   runtime::Stream stream;
   post::PostProcessor post;
+  SpeechClock clock;
   std::shared_ptr<const Emotion> emotion;
   std::size_t input_samples = 0, samples_16k = 0, target_frames = 0;
   bool finished = false;
@@ -136,9 +184,11 @@ Animator::Animator(std::shared_ptr<const runtime::Model> model, const Options& o
     : model_(std::move(model)), options_(options) {
   if (!model_) throw Error("animator: no model");
   if (model_->arch().n_outputs != static_cast<int>(kChannels))
-    throw Error("animator: model has " + std::to_string(model_->arch().n_outputs) + " outputs, not 52");
+    throw Error(model_->source() + ": architecture.n_outputs is " + std::to_string(model_->arch().n_outputs) +
+                ", the animator needs 52");
   if (model_->arch().n_mels != static_cast<int>(features::kMelBands))
-    throw Error("animator: model reads " + std::to_string(model_->arch().n_mels) + " mel bands, features have 80");
+    throw Error(model_->source() + ": architecture.n_mels is " + std::to_string(model_->arch().n_mels) +
+                ", the animator's log-mel features have " + std::to_string(features::kMelBands));
   set_conditioning(emotion::make_conditioning(emotion::kNeutral, 0.0f));
 }
 
@@ -148,8 +198,7 @@ Animator::Animator(runtime::Model model, const Options& options)
 Animator::~Animator() = default;
 
 void Animator::set_conditioning(const emotion::Conditioning& c) {
-  for (std::size_t i = 0; i < c.size(); ++i)
-    if (!std::isfinite(c[i])) throw Error("conditioning[" + std::to_string(i) + "] is not a finite number");
+  runtime::check_conditioning_row(c.data(), "conditioning");
   auto e = std::make_shared<Emotion>();
   e->rows.assign(c.begin(), c.end());
   emotion_ = e;
@@ -164,11 +213,11 @@ void Animator::set_emotion(const std::string& name, float intensity) {
 
 void Animator::set_timeline(const std::string& tagged_text, const std::vector<timeline::WordTiming>& words) {
   auto e = std::make_shared<Emotion>();
-  e->segments = timeline::parse_tagged(tagged_text);
   // Duration 0: with timings the timeline ends at the last word, without them the words
-  // run at the speaking-rate estimate from the start; frames after the end keep the last row.
-  e->rows = timeline::conditioning(e->segments, words, 0.0, timeline::TimelineOptions{});
-  e->estimate_words = words.empty();
+  // run at the speaking-rate estimate, on the speech clock; frames after the end keep the
+  // last row.
+  e->rows = timeline::conditioning(timeline::parse_tagged(tagged_text), words, 0.0, timeline::TimelineOptions{});
+  e->speech_time = words.empty();
   emotion_ = e;
   if (stream_) stream_->emotion = emotion_;
 }
@@ -180,16 +229,6 @@ std::vector<float> Animator::process(const float* pcm, std::size_t n, int sample
   std::vector<float> audio16;
   p.front(pcm, n, sample_rate, audio16);
   p.front_finish(audio16);
-  if (emotion_->estimate_words) {
-    // Offline, the whole speech is known: spread the words over it.
-    auto e = std::make_shared<Emotion>(*emotion_);
-    const double duration = static_cast<double>(n) / sample_rate;
-    const auto timings =
-        estimate_word_timings(timeline::words_of(e->segments), audio16, options_.post.active_db);
-    e->rows = timeline::conditioning(e->segments, timings, timings.empty() ? duration : 0.0,
-                                     timeline::TimelineOptions{});
-    p.emotion = e;
-  }
   p.back(audio16.data(), audio16.size());
   p.finish_back(features::frames_for_samples(n, sample_rate, kFps));
   std::vector<float> out(p.post.ready() * kChannels);
@@ -239,38 +278,6 @@ double Animator::algorithmic_latency_ms(int sample_rate) const {
           : 1000.0 * static_cast<double>(features::StreamResampler(sample_rate, features::kSampleRate).latency_samples()) /
                 sample_rate;
   return window_ms + model_->arch().lookahead_ms() + resampler_ms;
-}
-
-std::vector<timeline::WordTiming> estimate_word_timings(const std::vector<std::string>& words,
-                                                        const std::vector<float>& audio, double active_db) {
-  constexpr std::size_t kBlock = post::kBlockSamples;
-  constexpr double kBlockS = static_cast<double>(kBlock) / features::kSampleRate;
-  std::vector<double> speech_starts;  // start time of every active block
-  for (std::size_t b = 0; b * kBlock < audio.size(); ++b) {
-    const std::size_t end = std::min(audio.size(), (b + 1) * kBlock);
-    double e = 0;
-    for (std::size_t i = b * kBlock; i < end; ++i) e += static_cast<double>(audio[i]) * audio[i];
-    if (10.0 * std::log10(e / static_cast<double>(end - b * kBlock) + 1e-20) > active_db)
-      speech_starts.push_back(static_cast<double>(b) * kBlockS);
-  }
-  std::vector<timeline::WordTiming> out;
-  if (speech_starts.empty() || words.empty()) return out;
-  // Speech time s (0 .. total) -> audio time, through the active blocks.
-  const double total = static_cast<double>(speech_starts.size()) * kBlockS;
-  auto at = [&](double s) {
-    const double pos = std::clamp(s / kBlockS, 0.0, static_cast<double>(speech_starts.size()));
-    const auto b = std::min(static_cast<std::size_t>(pos), speech_starts.size() - 1);
-    return speech_starts[b] + (pos - static_cast<double>(b)) * kBlockS;
-  };
-  double weight_sum = 0;
-  for (const auto& w : words) weight_sum += static_cast<double>(w.size()) + 1;  // +1: the gap
-  double cum = 0;
-  for (const auto& w : words) {
-    const double next = cum + static_cast<double>(w.size()) + 1;
-    out.push_back({at(total * cum / weight_sum), at(total * (next - 1) / weight_sum), w});
-    cum = next;
-  }
-  return out;
 }
 
 }  // namespace emosync::engine

@@ -22,10 +22,13 @@
 // i.e. 95-99.4 ms with the shipped model, plus the chunk the caller pushes.
 // algorithmic_latency_ms() gives the figure; tests/engine measures it.
 //
-// Emotion: a constant conditioning, a class name + intensity, or a tagged-text timeline
-// (word timings, or words spread over the detected speech offline / at the speaking rate
-// from the start of the stream when streaming, where the speech to come is unknown).
-// Setting it affects frames not yet computed.
+// Emotion: a constant conditioning, a class name + intensity, or a tagged-text timeline.
+// With word timings the timeline is placed at the words. Without them the words run at
+// kSpeechWordsPerSecond on a speech clock that advances only while speech is heard (10 ms
+// blocks above post active_db): the emotion holds through leading silence and pauses.
+// The clock is causal, so offline and streaming give the same frames here too (spreading
+// the words over the whole detected speech, as this once did offline, needs the speech
+// still to come). Setting the emotion affects frames not yet computed.
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -41,6 +44,9 @@
 namespace emosync::engine {
 
 constexpr int kFps = 30;
+// Words per second of detected speech, pauses excluded: 150 words a minute
+// (timeline::kWordsPerSecond) with about a sixth of the time in pauses.
+constexpr double kSpeechWordsPerSecond = 3.0;
 constexpr int kMinSampleRate = 8000, kMaxSampleRate = 48000;
 
 struct Options {
@@ -89,19 +95,14 @@ class Animator {
  private:
   std::shared_ptr<const runtime::Model> model_;
   Options options_;
-  // Emotion source: a constant row, or per-frame rows (frames past the end use the last).
+  // Emotion source: a constant row, or rows at 30 fps (rows past the end repeat the last),
+  // indexed by the frame or, for a timeline without word timings, by the speech clock.
   struct Emotion {
     std::vector<float> rows = std::vector<float>(emotion::kConditioningDim, 0.0f);
-    std::vector<timeline::Segment> segments;  // a timeline without word timings
-    bool estimate_words = false;
+    bool speech_time = false;
   };
   std::shared_ptr<const Emotion> emotion_;
   std::unique_ptr<Pipeline> stream_;
 };
-
-// Words of a tagged text spread over the speech found in 16 kHz audio (10 ms blocks above
-// active_db), in proportion to their length; empty when there is no speech.
-std::vector<timeline::WordTiming> estimate_word_timings(const std::vector<std::string>& words,
-                                                        const std::vector<float>& audio_16k, double active_db);
 
 }  // namespace emosync::engine

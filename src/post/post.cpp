@@ -21,9 +21,17 @@ double frame_time(std::size_t j) { return static_cast<double>(j) / kFps; }
 long block_at_or_after(double t) { return static_cast<long>(std::ceil(t / kBlockS - 1e-9)); }
 }  // namespace
 
+bool ActivityMeter::take() {
+  const double db = 10.0 * std::log10(energy_ / static_cast<double>(fill_) + 1e-20);
+  energy_ = 0;
+  fill_ = 0;
+  return db > active_db_;
+}
+
 PostProcessor::PostProcessor(const Options& options)
     : opt_(options),
       lip_channels_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync)),
+      meter_(options.active_db),
       blinks_(options.seed, kFps, options.blink) {
   if (!(opt_.lead_ms >= 0 && opt_.hold_ms >= 0 && opt_.release_ms > 0 && opt_.smoothing_ms > 0))
     throw Error("post options: lead_ms and hold_ms must be >= 0, release_ms and smoothing_ms > 0");
@@ -33,15 +41,7 @@ void PostProcessor::reset() { *this = PostProcessor(opt_); }
 
 void PostProcessor::push_audio(const float* x, std::size_t n) {
   if (audio_finished_) throw Error("post: audio pushed after finish (call reset first)");
-  for (std::size_t i = 0; i < n; ++i) {
-    block_energy_ += static_cast<double>(x[i]) * x[i];
-    if (++block_fill_ == kBlockSamples) {
-      const double db = 10.0 * std::log10(block_energy_ / kBlockSamples + 1e-20);
-      active_.push_back(db > opt_.active_db ? 1 : 0);
-      block_energy_ = 0;
-      block_fill_ = 0;
-    }
-  }
+  meter_.push(x, n, [this](bool speech) { active_.push_back(speech ? 1 : 0); });
   emit_ready();
 }
 
@@ -54,12 +54,7 @@ void PostProcessor::push_frames(const float* frames, std::size_t n) {
 
 void PostProcessor::finish() {
   if (audio_finished_) return;
-  if (block_fill_ > 0) {  // the last, partial block counts by its own mean level
-    const double db = 10.0 * std::log10(block_energy_ / static_cast<double>(block_fill_) + 1e-20);
-    active_.push_back(db > opt_.active_db ? 1 : 0);
-    block_fill_ = 0;
-    block_energy_ = 0;
-  }
+  meter_.finish([this](bool speech) { active_.push_back(speech ? 1 : 0); });
   audio_finished_ = true;
   emit_ready();
 }

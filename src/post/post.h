@@ -46,6 +46,34 @@ struct Options {
   BlinkOptions blink;
 };
 
+// Speech activity of 16 kHz audio in 10 ms blocks (kBlockSamples): a block is speech when
+// its mean-square level exceeds active_db; the last, partial block counts by its own mean
+// level. The gate below and the engine's speech clock read the same blocks.
+class ActivityMeter {
+ public:
+  explicit ActivityMeter(double active_db) : active_db_(active_db) {}
+  // Calls on_block(bool speech) for every block the samples complete.
+  template <typename F>
+  void push(const float* x, std::size_t n, F&& on_block) {
+    for (std::size_t i = 0; i < n; ++i) {
+      energy_ += static_cast<double>(x[i]) * x[i];
+      if (++fill_ == kBlockSamples) on_block(take());
+    }
+  }
+  // End of the audio: the partial block, if any.
+  template <typename F>
+  void finish(F&& on_block) {
+    if (fill_ > 0) on_block(take());
+  }
+
+ private:
+  bool take();  // the pending block's verdict; starts the next block
+
+  double active_db_;
+  double energy_ = 0;
+  std::size_t fill_ = 0;
+};
+
 class PostProcessor {
  public:
   explicit PostProcessor(const Options& options = {});
@@ -78,9 +106,8 @@ class PostProcessor {
 
   Options opt_;
   std::vector<std::size_t> lip_channels_;
-  // Activity blocks: level of the partial block and the flags of blocks from blocks_base_.
-  double block_energy_ = 0;
-  std::size_t block_fill_ = 0;
+  // Activity blocks: the meter and the flags of blocks from blocks_base_.
+  ActivityMeter meter_;
   std::deque<std::uint8_t> active_;
   long blocks_base_ = 0;
   bool audio_finished_ = false;
