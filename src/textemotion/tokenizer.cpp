@@ -1,6 +1,7 @@
 #include "textemotion/tokenizer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -142,6 +143,10 @@ Tokenizer Tokenizer::from_bytes(std::string_view bytes, const std::string& what)
       t.index_.emplace(t.pieces_[i], static_cast<int>(i));
       t.max_piece_bytes_ = std::max(t.max_piece_bytes_, t.pieces_[i].size());
     }
+    // A NaN or infinite score would leave Viterbi's path through that piece undefined
+    // (every comparison false), so encode() could return ids that index nothing.
+    if (!std::isfinite(t.scores_[i]))
+      throw Error(what + ": piece " + std::to_string(i) + " has a non-finite score");
     if (ty == kNormal) min_score = std::min(min_score, t.scores_[i]);
   }
   if (!has_unk) throw Error(what + ": SentencePiece model has no unknown piece");

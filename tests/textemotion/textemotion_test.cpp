@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <numeric>
 #include <regex>
+#include <tuple>
 
 #include "io/atomic_file.h"
 #include "io/error.h"
@@ -81,6 +84,47 @@ TEST(Tokenizer, DamagedModelFailsClearly) {
   EXPECT_NE(msg.find("half.model"), std::string::npos) << msg;
   msg = expect_error([&] { Tokenizer::from_bytes("\xff\xff\xff", "junk.model"); });
   EXPECT_NE(msg.find("junk.model"), std::string::npos) << msg;
+}
+
+// A SentencePiece model written field by field (protobuf): each piece with its score and
+// type (1 normal, 2 unknown, as in sentencepiece_model.proto).
+static std::string piece_model(const std::vector<std::tuple<std::string, float, int>>& pieces) {
+  std::string out;
+  for (const auto& [text, score, type] : pieces) {
+    std::string p;
+    p += '\x0a';
+    p += static_cast<char>(text.size());
+    p += text;
+    p += '\x15';
+    char f[4];
+    std::memcpy(f, &score, 4);
+    p.append(f, 4);
+    p += '\x18';
+    p += static_cast<char>(type);
+    out += '\x0a';
+    out += static_cast<char>(p.size());
+    out += p;
+  }
+  return out;
+}
+
+TEST(Tokenizer, NonFiniteScoresAreRejectedAndIdsStayInTheVocabulary) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  for (float bad : {nan, inf, -inf}) {
+    std::string bytes = piece_model({{"<unk>", 0.0f, 2}, {"a", bad, 1}});
+    auto msg = expect_error([&] { Tokenizer::from_bytes(bytes, "bad.model"); });
+    EXPECT_NE(msg.find("bad.model: piece 1 has a non-finite score"), std::string::npos) << msg;
+  }
+  // Extreme but finite scores still give ids that index the vocabulary.
+  const float lowest = std::numeric_limits<float>::lowest();
+  Tokenizer t = Tokenizer::from_bytes(
+      piece_model({{"<unk>", 0.0f, 2}, {"a", lowest, 1}, {"b", 3e38f, 1}}),
+      "extreme.model");
+  for (int id : t.encode("abba cab a")) {
+    EXPECT_GE(id, 0);
+    EXPECT_LT(id, t.size());
+  }
 }
 
 TEST(Input, SentenceFirstThenMarkedContext) {
