@@ -27,7 +27,20 @@ void setup(CLI::App& app) {
       ->check(CLI::Range(0.001, 1024.0));
   app.add_option("--max-audio-s", opt->max_audio_s, "longest speech POST /api/animate takes, in seconds")
       ->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--upload-timeout-s", opt->upload_timeout_s, "a request body must arrive whole within this many seconds")
+      ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--model", *model_path, "safetensors model for /api/animate (default: the embedded default model)");
+  app.footer(
+      "Limits (each refused request gets a 4xx/503 with {\"error\": \"<field>: ...\"}):\n"
+      "  Host header        localhost, 127.x.x.x, [::1] or the --host address, with or without :port (else 403)\n"
+      "  request body       --max-body-mb (20 MB), refused from its Content-Length before it is read (413);\n"
+      "                     a Content-Length is required (411), chunked bodies are not taken\n"
+      "  slow clients       a body must arrive within --upload-timeout-s (60 s, else 408); 10 s without a byte\n"
+      "                     ends the connection; one request per connection\n"
+      "  concurrency        8 workers; at most 4 requests with a body at once (the rest: 503 at once)\n"
+      "  /api/animate       speech up to --max-audio-s (600 s); text and words fields up to 100000 bytes;\n"
+      "                     every text field and the path must be valid UTF-8 (400)\n"
+      "  --web-dir          only files inside the folder (symlinks resolved); absolute, '..', '%' and NUL refused");
   app.callback([opt, max_mb, model_path] {
     opt->max_body = static_cast<std::size_t>(*max_mb * 1024 * 1024);
     // Loaded once, before listening: a bad file is an error now, not a 500 per request.

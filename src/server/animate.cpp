@@ -50,6 +50,7 @@ void add_field(Fields& f, const std::string& name, const std::string& value) {
   if (!known) bad(name + ": unknown field (expected audio and " + std::string(kFieldList) + ")");
   if (!f.values.emplace(name, value).second) bad(name + ": given more than once");
   if (value.size() > kMaxText) bad(name + ": longer than " + std::to_string(kMaxText) + " characters", 413);
+  require_utf8(name, value);
 }
 
 Fields fields_of(const Request& req) {
@@ -170,8 +171,7 @@ Reply animate_api(const Options& opt, const Request& req) {
   std::string tagged, how = "neutral (no text)";
   if (one_emotion) {
     const float i = one_emotion->second;
-    tagged = "[" + one_emotion->first + ":" +
-             (i == std::round(i) ? std::to_string(static_cast<int>(i)) : Json(i).dump()) + "]";
+    tagged = "[" + one_emotion->first + ":" + format_number(i) + "]";
     how = "one emotion for the clip";
   } else if (text) {
     if (!autotag && text->find('[') == std::string::npos) {

@@ -33,6 +33,32 @@ io::Json vec(const float* v, std::size_t n) {
   return a;
 }
 
+std::size_t utf8_error_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the range of the second byte (RFC 3629's table)
+    if (b < 0x80) len = 1;
+    else if (b >= 0xC2 && b <= 0xDF) len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) len = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+    else if (b >= 0xF0 && b <= 0xF4) len = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+    else return i;
+    if (i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+void require_utf8(const std::string& field, std::string_view value) {
+  const std::size_t at = utf8_error_at(value);
+  if (at != std::string_view::npos) bad(field + ": not valid UTF-8 (byte " + std::to_string(at) + ")");
+}
+
 io::Json names_json() {
   io::Json a = io::Json::array();
   for (auto n : arkit::names()) a.push_back(std::string(n));
@@ -49,6 +75,7 @@ using detail::BadRequest;
 using detail::error_reply;
 using detail::json_reply;
 using detail::names_json;
+using detail::require_utf8;
 using detail::vec;
 using Weights = std::array<float, emotion::kCount>;
 
@@ -61,8 +88,12 @@ bool have_wasm(const Options& opt) {
 
 Json parse_body(const std::string& body) {
   if (body.empty()) bad("body: expected a JSON object, got an empty body");
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded()) bad("body: not valid JSON");
+  Json j;
+  try {
+    j = io::parse_json(body, "body");  // "body:line:column: invalid JSON: ..." (ill-formed UTF-8 included)
+  } catch (const Error& e) {
+    bad(e.what());
+  }
   if (!j.is_object()) bad("body: expected a JSON object");
   return j;
 }
@@ -285,9 +316,11 @@ Reply presets_get(const Options& opt) {
   } catch (const Error& e) {
     return error_reply(404, std::string("presets: ") + e.what());
   }
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) return error_reply(500, "presets: " + opt.presets + " is not valid JSON");
-  return json_reply(j);
+  try {
+    return json_reply(io::parse_json(text, opt.presets));  // "<file>:line:column: invalid JSON: ..."
+  } catch (const Error& e) {
+    return error_reply(500, std::string("presets: ") + e.what());
+  }
 }
 
 Reply presets_put(const Options& opt, const std::string& body) {
@@ -322,6 +355,7 @@ Reply handle_api(const Options& opt, const Request& req) {
     std::size_t size = req.body.size();
     for (const auto& p : req.parts) size += p.content.size();
     if (size > opt.max_body) return error_reply(413, "body: larger than " + std::to_string(opt.max_body) + " bytes");
+    require_utf8("path", req.path);
     auto route = [&](const char* m, const char* p) { return req.method == m && req.path == p; };
     if (route("GET", "/api/vocab")) return json_reply(vocab(opt));
     if (route("GET", "/api/presets")) return presets_get(opt);
@@ -348,25 +382,66 @@ Reply handle_api(const Options& opt, const std::string& method, const std::strin
   return handle_api(opt, req);
 }
 
-Reply serve_asset(const Options& opt, const std::string& url_path) {
+namespace {
+
+// The URL path's file, relative to the web app's root: "/" is index.html, and so is a
+// trailing "/". Only plain names separated by single slashes pass: no empty segment (an
+// absolute path hides behind "//", also when it arrived as "/%2f"), no "." or "..", no
+// backslash, NUL or '%' (left over from a second round of encoding).
+std::string asset_relative_path(const std::string& url_path) {
   std::string path = url_path.empty() || url_path == "/" ? "/index.html" : url_path;
   if (path.back() == '/') path += "index.html";
-  if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos || path.find('\0') != std::string::npos)
-    return error_reply(400, "path: must not contain '..'");
+  require_utf8("path", path);
+  if (path[0] != '/') bad("path: must start with '/'");
   std::string rel = path.substr(1);
-  if (!opt.web_dir.empty()) {
-    std::filesystem::path p = std::filesystem::path(opt.web_dir) / rel;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec)) return error_reply(404, path + ": not found");
-    try {
-      return {200, content_type(rel), io::read_file(p.string())};
-    } catch (const std::exception& e) {
-      return error_reply(500, e.what());
-    }
+  std::size_t start = 0;
+  while (start <= rel.size()) {
+    const std::size_t end = std::min(rel.find('/', start), rel.size());
+    const std::string_view seg(rel.data() + start, end - start);
+    if (seg.empty()) bad("path: " + path + ": empty segment (absolute paths are not served)");
+    if (seg == "." || seg == "..") bad("path: " + path + ": must not contain '.' or '..' segments");
+    if (seg.find_first_of(std::string_view("\\%\0", 3)) != std::string_view::npos)
+      bad("path: " + path + ": must not contain '\\', '%' or NUL");
+    start = end + 1;
   }
-  if (auto bytes = embedded::web_assets("web/" + rel)) return {200, content_type(rel), std::string(*bytes)};
-  if (auto bytes = embedded::wasm_assets("web/" + rel)) return {200, content_type(rel), std::string(*bytes)};
-  return error_reply(404, path + ": not found");
+  return rel;
+}
+
+// `rel` under the web folder, or a 4xx: the canonical result (symlinks resolved) must lie
+// inside the canonical web folder, so a link that leads out is refused too.
+std::filesystem::path on_disk(const std::string& web_dir, const std::string& rel, const std::string& url_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path root = fs::canonical(web_dir, ec);
+  if (ec) bad("web dir: " + web_dir + ": " + ec.message(), 500);
+  const fs::path file = fs::weakly_canonical(root / rel, ec);
+  if (ec) bad(url_path + ": not found", 404);
+  auto [r, f] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (r != root.end()) bad("path: " + url_path + ": leads outside the web folder", 403);
+  if (!fs::is_regular_file(file, ec)) bad(url_path + ": not found", 404);
+  return file;
+}
+
+}  // namespace
+
+Reply serve_asset(const Options& opt, const std::string& url_path) {
+  try {
+    const std::string rel = asset_relative_path(url_path);
+    const std::string shown = "/" + rel;
+    if (!opt.web_dir.empty()) {
+      const std::filesystem::path file = on_disk(opt.web_dir, rel, shown);
+      try {
+        return {200, content_type(rel), io::read_file(file.string())};
+      } catch (const std::exception&) {
+        return error_reply(500, shown + ": cannot be read");  // e.what() would show where the web dir is
+      }
+    }
+    if (auto bytes = embedded::web_assets("web/" + rel)) return {200, content_type(rel), std::string(*bytes)};
+    if (auto bytes = embedded::wasm_assets("web/" + rel)) return {200, content_type(rel), std::string(*bytes)};
+    return error_reply(404, shown + ": not found");
+  } catch (const BadRequest& b) {
+    return error_reply(b.status, b.message);
+  }
 }
 
 }  // namespace emosync::server

@@ -1,12 +1,23 @@
 // HTTP plumbing over cpp-httplib: routes every /api/ request to handle_api and
-// everything else to serve_asset.
+// everything else to serve_asset, and keeps other sites and slow clients out (server.h).
+//
+// httplib reads a request's headers, then runs the pre-routing handler, then (for a
+// request with a body) the route's handler; a content-reader handler pulls the body
+// itself. So the checks that need no body (Host, declared length) run before a body
+// byte is read, and the body is read chunk by chunk under our own deadline and upload
+// slot, not by httplib in one blocking call.
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cctype>
 
 #include <sys/socket.h>
 
 #include <httplib.h>
 
 #include "io/error.h"
+#include "server/api_common.h"
 #include "server/server.h"
 
 namespace emosync::server {
@@ -14,21 +25,169 @@ namespace emosync::server {
 struct Server::Impl {
   Options opt;
   httplib::Server http;
-  std::atomic<bool> listening{false};
+  std::atomic<int> uploads{0};  // requests with a body being read or handled
 };
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
 void apply(const Reply& r, httplib::Response& res) {
   res.status = r.status;
   res.set_content(r.body, r.content_type.c_str());
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Content-Type-Options", "nosniff");
 }
+
+void fail(httplib::Response& res, int status, const std::string& msg) { apply(detail::error_reply(status, msg), res); }
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_loopback_v4(const std::string& h) {
+  // 127.a.b.c, each part 0..255 written in decimal.
+  std::size_t start = 0;
+  int parts = 0;
+  while (start <= h.size()) {
+    const std::size_t end = std::min(h.find('.', start), h.size());
+    const std::string part = h.substr(start, end - start);
+    if (!all_digits(part) || part.size() > 3 || std::stoi(part) > 255) return false;
+    if (parts == 0 && part != "127") return false;
+    ++parts;
+    start = end + 1;
+  }
+  return parts == 4;
+}
+
+// httplib reads a body for these methods whatever the headers say, without a
+// Content-Length until the client closes: they must declare one.
+bool method_has_body(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
+
+// What can be refused from the headers alone, before a body byte is read: a Host that is
+// not this machine, and a body that is too big, of unknown size or of a bad declared size.
+// Returns false with `res` filled.
+bool admit(const Options& o, const httplib::Request& req, httplib::Response& res) {
+  if (req.get_header_value_count("Host") != 1) {
+    fail(res, 400, "Host: " + std::string(req.has_header("Host") ? "given more than once" : "missing"));
+    return false;
+  }
+  const std::string host = req.get_header_value("Host");
+  if (!host_allowed(host, o.host)) {
+    fail(res, 403, "Host: '" + host + "' is not this server (allowed: localhost, 127.x.x.x, [::1], " + o.host +
+                       "; with or without :port)");
+    return false;
+  }
+  if (req.has_header("Transfer-Encoding")) {
+    fail(res, 411, "Transfer-Encoding: not accepted; send the body with a Content-Length");
+    return false;
+  }
+  const std::size_t lengths = req.get_header_value_count("Content-Length");
+  if (lengths == 0) {
+    if (!method_has_body(req.method)) return true;
+    fail(res, 411, "Content-Length: missing (a " + req.method + " needs it, 0 for no body)");
+    return false;
+  }
+  const std::string length = req.get_header_value("Content-Length");
+  if (lengths > 1 || !all_digits(length)) {
+    fail(res, 400, "Content-Length: must be one whole number of bytes, got '" + length + "'");
+    return false;
+  }
+  if (length.size() > 15 || std::stoull(length) > o.max_body) {
+    fail(res, 413, "body: Content-Length " + length + " is larger than the limit of " + std::to_string(o.max_body) + " bytes");
+    return false;
+  }
+  return true;
+}
+
+// One request-with-body slot of Options::max_uploads, held while the request is read and
+// handled.
+class UploadSlot {
+ public:
+  UploadSlot(std::atomic<int>& n, int max) : n_(n), held_(n.fetch_add(1) < max) {
+    if (!held_) --n_;
+  }
+  ~UploadSlot() {
+    if (held_) --n_;
+  }
+  UploadSlot(const UploadSlot&) = delete;
+  UploadSlot& operator=(const UploadSlot&) = delete;
+  explicit operator bool() const { return held_; }
+
+ private:
+  std::atomic<int>& n_;
+  bool held_;
+};
+
+// Reads the body of `req` through `reader` into `out`: the raw bytes, or the parts of a
+// multipart/form-data body. Stops at the deadline or the size limit. Returns false with
+// `res` filled.
+bool read_body(const Options& o, const httplib::Request& req, const httplib::ContentReader& reader, Request& out,
+               httplib::Response& res) {
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.upload_timeout_s));
+  std::size_t total = 0;
+  bool late = false, too_big = false;
+  auto take = [&](std::string& into, const char* data, std::size_t n) {
+    if (Clock::now() > deadline) return !(late = true);
+    if ((total += n) > o.max_body) return !(too_big = true);
+    into.append(data, n);
+    return true;
+  };
+  bool ok;
+  if (req.is_multipart_form_data()) {
+    ok = reader(
+        [&](const httplib::MultipartFormData& f) {
+          out.parts.push_back({f.name, f.filename, f.content_type, {}});
+          return true;
+        },
+        [&](const char* data, std::size_t n) { return !out.parts.empty() && take(out.parts.back().content, data, n); });
+  } else {
+    ok = reader([&](const char* data, std::size_t n) { return take(out.body, data, n); });
+  }
+  if (ok) return true;
+  const std::string secs = detail::format_number(o.upload_timeout_s);
+  if (late) fail(res, 408, "body: not received within " + secs + " s");
+  else if (too_big) fail(res, 413, "body: larger than " + std::to_string(o.max_body) + " bytes");
+  else if (req.is_multipart_form_data()) fail(res, 400, "body: malformed multipart/form-data (or it stopped arriving)");
+  else fail(res, 400, "body: ended before Content-Length bytes arrived (or stopped arriving for " +
+                          detail::format_number(o.io_timeout_s) + " s)");
+  return false;
+}
+
+Request api_request(const httplib::Request& req) {
+  Request r;
+  r.method = req.method;
+  r.path = req.path;
+  r.content_type = req.get_header_value("Content-Type");
+  for (const auto& [k, v] : req.params) r.params.emplace_back(k, v);
+  return r;
+}
+
 }  // namespace
+
+bool host_allowed(const std::string& host_header, const std::string& bound_host) {
+  std::string h = lower(host_header);
+  // Strip ":port" (after "]" for a bracketed IPv6 address); the port must be a number.
+  const std::size_t colon = h.rfind(':');
+  if (colon != std::string::npos && (h[0] != '[' || (colon > 0 && h[colon - 1] == ']'))) {
+    if (!all_digits(h.substr(colon + 1))) return false;
+    h.resize(colon);
+  }
+  if (h.empty()) return false;
+  const std::string bound = lower(bound_host);
+  if (h == "localhost" || h == "[::1]" || is_loopback_v4(h)) return true;
+  return h == bound || h == "[" + bound + "]";
+}
 
 Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(opt);
   auto& http = impl_->http;
+  Impl& impl = *impl_;
   const Options& o = impl_->opt;
   http.set_payload_max_length(o.max_body);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which lets a second server
@@ -37,25 +196,41 @@ Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  http.set_read_timeout(30, 0);
-  http.set_write_timeout(30, 0);
-  auto api = [&o](const httplib::Request& req, httplib::Response& res) {
-    Request r;
-    r.method = req.method;
-    r.path = req.path;
-    r.body = req.body;
-    r.content_type = req.get_header_value("Content-Type");
-    for (const auto& [k, v] : req.params) r.params.emplace_back(k, v);
-    for (const auto& [k, f] : req.files) r.parts.push_back({f.name, f.filename, f.content_type, f.content});
-    apply(handle_api(o, r), res);
+  const int threads = std::max(2, o.threads);
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  const double io_s = std::max(0.001, o.io_timeout_s);
+  const auto sec = static_cast<time_t>(io_s);
+  const auto usec = static_cast<time_t>(std::lround((io_s - static_cast<double>(sec)) * 1e6));
+  http.set_read_timeout(sec, usec);
+  http.set_write_timeout(sec, usec);
+  // One request per connection: a refused request's unread body is never parsed as the
+  // next request, and an idle connection gives its worker back after at most 1 s.
+  http.set_keep_alive_max_count(1);
+  http.set_keep_alive_timeout(1);
+
+  http.set_expect_100_continue_handler([&o](const httplib::Request& req, httplib::Response& res) {
+    return admit(o, req, res) ? 100 : res.status;
+  });
+  http.set_pre_routing_handler([&o](const httplib::Request& req, httplib::Response& res) {
+    return admit(o, req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
+  });
+
+  auto api = [&o](const httplib::Request& req, httplib::Response& res) { apply(handle_api(o, api_request(req)), res); };
+  auto api_with_body = [&impl](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    const Options& opt = impl.opt;
+    UploadSlot slot(impl.uploads, std::max(1, opt.max_uploads));
+    if (!slot)
+      return fail(res, 503, "server: busy with " + std::to_string(opt.max_uploads) + " requests with a body; try again");
+    Request r = api_request(req);
+    if (!read_body(opt, req, reader, r, res)) return;
+    apply(handle_api(opt, r), res);
   };
-  for (const char* pattern : {R"(/api/.*)"}) {
-    http.Get(pattern, api);
-    http.Post(pattern, api);
-    http.Put(pattern, api);
-    http.Delete(pattern, api);
-    http.Patch(pattern, api);
-  }
+  const char* pattern = R"(/api/.*)";
+  http.Get(pattern, api);
+  http.Post(pattern, api_with_body);
+  http.Put(pattern, api_with_body);
+  http.Delete(pattern, api_with_body);
+  http.Patch(pattern, api_with_body);
   http.Get(R"(/.*)", [&o](const httplib::Request& req, httplib::Response& res) { apply(serve_asset(o, req.path), res); });
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";
@@ -65,14 +240,21 @@ Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
       what += std::string(": ") + e.what();
     } catch (...) {
     }
-    apply({500, "application/json", io::Json{{"error", what}}.dump()}, res);
+    fail(res, 500, what);
   });
-  // Errors httplib produces itself (413 for an oversized body, 400 for a malformed request).
-  http.set_error_handler([&o](const httplib::Request&, httplib::Response& res) {
+  // Errors httplib produces itself: a malformed request, a URI that is too long, a method
+  // or path no route takes.
+  http.set_error_handler([&o](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    std::string msg = res.status == 413 ? "body: larger than " + std::to_string(o.max_body) + " bytes"
-                                        : "request: HTTP " + std::to_string(res.status);
-    apply({res.status, "application/json", io::Json{{"error", msg}}.dump()}, res);
+    std::string msg;
+    switch (res.status) {
+      case 400: msg = "request: malformed HTTP request"; break;
+      case 404: msg = req.path + ": " + req.method + " not served here"; break;
+      case 413: msg = "body: larger than " + std::to_string(o.max_body) + " bytes"; break;
+      case 414: msg = "request: URI longer than 8192 bytes"; break;
+      default: msg = "request: HTTP " + std::to_string(res.status);
+    }
+    fail(res, res.status, msg);
   });
 }
 
@@ -88,11 +270,7 @@ int Server::bind() {
   return port;
 }
 
-void Server::listen() {
-  impl_->listening = true;
-  impl_->http.listen_after_bind();
-  impl_->listening = false;
-}
+void Server::listen() { impl_->http.listen_after_bind(); }
 
 void Server::stop() {
   if (impl_ && impl_->http.is_running()) impl_->http.stop();

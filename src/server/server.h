@@ -20,6 +20,12 @@
 //
 // Every request body is size-limited; a bad request gets a 4xx with a JSON body
 // {"error": "<field>: <what is wrong>"}; nothing a client sends ends the process.
+//
+// Against other pages and slow clients (issue 18): the Host header must name this machine
+// (DNS rebinding), a declared body over the limit is refused before it is read, a body must
+// arrive whole within upload_timeout_s, at most max_uploads requests with a body run at
+// once (the rest get 503 at once), and every connection serves one request, so no client
+// holds a worker longer than those timeouts.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -42,6 +48,10 @@ struct Options {
   bool allow_write = false;     // PUT /api/presets writes `presets` (must be a file path)
   std::size_t max_body = 20u * 1024u * 1024u;
   double max_audio_s = 600;     // longest speech /api/animate takes (10 minutes)
+  int threads = 8;              // workers, each serving one connection at a time
+  int max_uploads = 4;          // requests with a body at once (reading + handling it); < threads
+  double io_timeout_s = 10;     // longest wait for the client's next bytes (or for it to take ours)
+  double upload_timeout_s = 60; // a request body must arrive whole within this
   // The runtime model /api/animate runs; null: runtime::Model::embedded_default().
   std::shared_ptr<const runtime::Model> model;
 };
@@ -71,6 +81,11 @@ struct Reply {
 Reply handle_api(const Options& opt, const Request& req);
 // The same for a request with a plain body and no query (JSON endpoints).
 Reply handle_api(const Options& opt, const std::string& method, const std::string& path, const std::string& body);
+
+// Whether a Host header value names this server: localhost, 127.x.x.x, [::1] or the
+// address it was bound to (`bound_host`), each with or without ":port". Anything else may
+// be another site's name resolved to 127.0.0.1 (DNS rebinding).
+bool host_allowed(const std::string& host_header, const std::string& bound_host);
 
 // A static asset of the web app: from opt.web_dir when set, else the embedded copy.
 // `path` is the URL path ("/" means /index.html). nullopt-like: status 404.

@@ -8,6 +8,11 @@
 #include <fstream>
 #include <random>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "arkit/blendshapes.h"
@@ -492,6 +497,314 @@ TEST(ServerBind, PortInUseIsAnError) {
   opt.port = port;
   Server b(opt);
   EXPECT_THROW(b.bind(), emosync::Error);
+}
+
+// --- Issue 18: other sites and slow clients ------------------------------------------
+
+// A raw connection, for what httplib::Client will not send: absolute paths as they are,
+// bad Host headers, lying Content-Lengths, bodies one byte at a time.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  bool connected() const { return connected_; }
+  // False once the server has closed the connection.
+  bool send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
+  // What the server sends until it closes the connection or `wait_s` passes.
+  std::string reply(double wait_s) {
+    std::string got;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(wait_s * 1000));
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+      if (left <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+int status_of(const std::string& reply) { return reply.rfind("HTTP/1.1 ", 0) == 0 ? std::atoi(reply.c_str() + 9) : -1; }
+std::string error_of(const std::string& reply) {
+  const auto at = reply.find("\r\n\r\n");
+  if (at == std::string::npos) return "";
+  Json j = Json::parse(reply.substr(at + 4), nullptr, false);
+  return j.is_object() && j.contains("error") ? j["error"].get<std::string>() : "";
+}
+
+// One request over a raw connection; `head` is the request line and any headers.
+std::string raw_request(int port, const std::string& head, const std::string& body = "", double wait_s = 5) {
+  RawConnection c(port);
+  EXPECT_TRUE(c.connected());
+  c.send(head + "\r\n\r\n" + body);
+  return c.reply(wait_s);
+}
+
+// A folder with the web app's files and links that lead out of it.
+struct WebDir {
+  std::filesystem::path root, web, outside;
+  WebDir() {
+    root = std::filesystem::temp_directory_path() / ("emosync_webdir_" + std::to_string(::getpid()));
+    web = root / "web";
+    outside = root / "secret.txt";
+    std::filesystem::create_directories(web / "js");
+    std::filesystem::create_directories(root / "private");
+    std::ofstream(web / "index.html") << "<html>viewer</html>";
+    std::ofstream(web / "js" / "a..b.js") << "// dots inside a name are fine";
+    std::ofstream(outside) << "root:x:0:0 CONTENT-OUTSIDE";
+    std::ofstream(root / "private" / "key.txt") << "CONTENT-OUTSIDE key";
+    std::filesystem::create_symlink(outside, web / "link.txt");
+    std::filesystem::create_directory_symlink(root / "private", web / "private");
+  }
+  ~WebDir() { std::filesystem::remove_all(root); }
+};
+
+TEST(ServerAssets, WebDirPathsNeverLeaveTheFolder) {
+  WebDir d;
+  Options opt;
+  opt.web_dir = d.web.string();
+  EXPECT_EQ(serve_asset(opt, "/").body, "<html>viewer</html>");
+  EXPECT_EQ(serve_asset(opt, "/js/a..b.js").status, 200);
+  // An absolute path, as "//" (also what "/%2f" decodes to): refused, never read.
+  for (const std::string& p : {"/" + d.outside.string(), std::string("//etc/passwd"), std::string("/js//a..b.js")}) {
+    Reply r = serve_asset(opt, p);
+    EXPECT_EQ(r.status, 400) << p;
+    EXPECT_NE(body_of(r)["error"].get<std::string>().find("path: "), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("CONTENT-OUTSIDE"), std::string::npos) << p;
+  }
+  EXPECT_EQ(serve_asset(opt, "/js/./a..b.js").status, 400);
+  EXPECT_EQ(serve_asset(opt, "/%2e%2e/secret.txt").status, 400);  // encoded twice: a '%' is left
+  EXPECT_EQ(serve_asset(opt, std::string("/index.html\0.png", 16)).status, 400);
+  // Links that lead out of the folder are refused after resolving them.
+  for (const char* p : {"/link.txt", "/private/key.txt"}) {
+    Reply r = serve_asset(opt, p);
+    EXPECT_EQ(r.status, 403) << p << " -> " << r.body;
+    EXPECT_NE(body_of(r)["error"].get<std::string>().find("outside the web folder"), std::string::npos) << r.body;
+  }
+  Reply utf = serve_asset(opt, "/\xff\xfe.html");
+  EXPECT_EQ(utf.status, 400);
+  EXPECT_NE(body_of(utf)["error"].get<std::string>().find("path: not valid UTF-8"), std::string::npos) << utf.body;
+}
+
+TEST(ServerHost, LoopbackNamesAndTheBoundHostOnly) {
+  for (const char* h : {"localhost", "LOCALHOST:8080", "127.0.0.1", "127.0.0.1:80", "127.4.5.6:1", "[::1]", "[::1]:8080"})
+    EXPECT_TRUE(host_allowed(h, "127.0.0.1")) << h;
+  for (const char* h : {"", "evil.example", "evil.example:8080", "localhost.evil.example", "127.0.0.1.evil.example",
+                        "128.0.0.1", "127.0.0.256", "127.0.0", "localhost:http", "[::2]:80", "0.0.0.0"})
+    EXPECT_FALSE(host_allowed(h, "127.0.0.1")) << h;
+  EXPECT_TRUE(host_allowed("studio.lan:8080", "studio.lan"));
+  EXPECT_TRUE(host_allowed("0.0.0.0:8080", "0.0.0.0"));
+  EXPECT_TRUE(host_allowed("[fe80::1]:8080", "fe80::1"));
+}
+
+TEST(ServerApi, InvalidUtf8Gives400NamingTheField) {
+  for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+           {"text", "[joy:80] caf\xc3"}, {"text", "\xed\xa0\x80 surrogate"}, {"emotion", "joy\xff"},
+           {"words", "0 0.5 \xc0\xaf"}, {"blinks", "\xf5"}}) {
+    std::vector<std::pair<std::string, std::string>> params = {{field, value}};
+    if (field == "words") params.push_back({"text", "[joy] hi"});
+    Reply r = animate(params);
+    EXPECT_EQ(r.status, 400) << field << " -> " << r.body;
+    EXPECT_NE(body_of(r)["error"].get<std::string>().find(field + ": not valid UTF-8"), std::string::npos) << r.body;
+  }
+  Request parts;
+  parts.method = "POST";
+  parts.path = "/api/animate";
+  parts.content_type = "multipart/form-data; boundary=x";
+  parts.parts.push_back({"audio", "speech.wav", "audio/wav", speech_wav()});
+  parts.parts.push_back({"text", "", "", "hi \xe2\x82"});
+  Reply multi = handle_api({}, parts);
+  EXPECT_EQ(multi.status, 400);
+  EXPECT_NE(body_of(multi)["error"].get<std::string>().find("text: not valid UTF-8 (byte 3)"), std::string::npos) << multi.body;
+  Reply path = api("GET", "/api/\xff");
+  EXPECT_EQ(path.status, 400);
+  EXPECT_NE(body_of(path)["error"].get<std::string>().find("path: not valid UTF-8"), std::string::npos) << path.body;
+  Reply json = api("POST", "/api/expression", "{\"text\": \"[joy] caf\xc3\"}");
+  EXPECT_EQ(json.status, 400);
+  EXPECT_NE(body_of(json)["error"].get<std::string>().find("body:1:"), std::string::npos) << json.body;
+  // Valid multi-byte text still animates.
+  EXPECT_EQ(animate({{"text", "[joy:80] caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"}}).status, 200);
+}
+
+class ServerHttpWebDir : public ServerHttp {
+ protected:
+  void SetUp() override {
+    Options opt;
+    opt.web_dir = dir_.web.string();
+    start(opt);
+  }
+  WebDir dir_;
+};
+
+TEST_F(ServerHttpWebDir, AbsoluteAndEncodedPathsAreRefused) {
+  const std::string host = "\r\nHost: 127.0.0.1:" + std::to_string(port_);
+  EXPECT_EQ(status_of(raw_request(port_, "GET /index.html HTTP/1.1" + host)), 200);
+  const std::string secret = dir_.outside.string();
+  for (const std::string& target : {"/" + secret, "/%2f" + secret.substr(1), std::string("/%2fetc%2fpasswd"),
+                                    std::string("//etc/passwd"), std::string("/%2e%2e/secret.txt"), std::string("/link.txt"),
+                                    std::string("/index.html%00.png"), std::string("/%ff")}) {
+    const std::string reply = raw_request(port_, "GET " + target + " HTTP/1.1" + host);
+    const int status = status_of(reply);
+    EXPECT_TRUE(status == 400 || status == 403) << target << " -> " << reply.substr(0, 200);
+    EXPECT_EQ(reply.find("CONTENT-OUTSIDE"), std::string::npos) << target;
+    EXPECT_EQ(reply.find("root:"), std::string::npos) << target;
+    EXPECT_NE(error_of(reply).find("path: "), std::string::npos) << target << " -> " << reply;
+  }
+}
+
+TEST_F(ServerHttp, HostHeaderMustNameThisMachine) {
+  const std::string port = std::to_string(port_);
+  for (const std::string& h : std::vector<std::string>{"localhost:" + port, "127.0.0.1:" + port, "127.0.0.1", "[::1]:" + port, "LocalHost"})
+    EXPECT_EQ(status_of(raw_request(port_, "GET /api/vocab HTTP/1.1\r\nHost: " + h)), 200) << h;
+  for (const std::string& h : std::vector<std::string>{"evil.example", "evil.example:" + port, "127.0.0.1.evil.example:" + port}) {
+    for (const char* req : {"GET /api/vocab HTTP/1.1", "GET / HTTP/1.1", "POST /api/compile HTTP/1.1"}) {
+      const std::string reply = raw_request(port_, std::string(req) + "\r\nHost: " + h + "\r\nContent-Length: 2", "{}");
+      EXPECT_EQ(status_of(reply), 403) << req << " Host: " << h;
+      EXPECT_NE(error_of(reply).find("Host: '" + h + "' is not this server"), std::string::npos) << reply;
+    }
+  }
+  const std::string none = raw_request(port_, "GET /api/vocab HTTP/1.0");
+  EXPECT_EQ(status_of(none), 400);
+  EXPECT_NE(error_of(none).find("Host: missing"), std::string::npos) << none;
+}
+
+TEST_F(ServerHttp, BadContentLengthsAreRefusedBeforeTheBody) {
+  const std::string host = "\r\nHost: localhost";
+  struct Case {
+    std::string headers;
+    int status;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"Content-Length: 99999999999", 413, "body: Content-Length 99999999999 is larger than the limit of 65536 bytes"},
+      {"Content-Length: 99999999999999999999999", 413, "body: Content-Length"},
+      {"Content-Length: 65537", 413, "body: Content-Length 65537"},
+      {"Content-Length: 65537\r\nExpect: 100-continue", 413, "body: Content-Length 65537"},
+      {"Content-Length: -1", 400, "Content-Length: must be one whole number"},
+      {"Content-Length: 1e3", 400, "Content-Length: must be one whole number"},
+      {"Content-Length: 5\r\nContent-Length: 6", 400, "Content-Length: must be one whole number"},
+      {"Transfer-Encoding: chunked", 411, "Transfer-Encoding"},
+      {"Content-Type: application/json", 411, "Content-Length: missing"},
+  };
+  for (const auto& c : cases) {
+    // The body never comes: the answer must not wait for it.
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string reply = raw_request(port_, "POST /api/expression HTTP/1.1" + host + "\r\n" + c.headers, "", 3);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(status_of(reply), c.status) << c.headers << " -> " << reply.substr(0, 300);
+    EXPECT_NE(error_of(reply).find(c.field), std::string::npos) << c.headers << " -> " << reply;
+    EXPECT_LT(took, 2.0) << c.headers;
+  }
+  // Expect: 100-continue with a good length still gets its 100 and then the answer.
+  const std::string ok = raw_request(port_, "POST /api/compile HTTP/1.1" + host + "\r\nContent-Length: 19\r\nExpect: 100-continue",
+                                     R"({"emotion": "joy"})" "\n");
+  EXPECT_NE(ok.find("HTTP/1.1 200"), std::string::npos) << ok.substr(0, 300);
+}
+
+TEST_F(ServerHttp, InvalidUtf8InTheQueryOrPathIs400) {
+  auto c = client();
+  auto r = c.Post("/api/animate?text=%5Bjoy%5D%20caf%C3", "RIFF", "audio/wav");  // the fields are checked first
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(Json::parse(r->body)["error"].get<std::string>().find("text: not valid UTF-8"), std::string::npos) << r->body;
+  const std::string reply = raw_request(port_, "GET /js/%ff%fe.js HTTP/1.1\r\nHost: localhost");
+  EXPECT_EQ(status_of(reply), 400);
+  EXPECT_NE(error_of(reply).find("path: not valid UTF-8"), std::string::npos) << reply;
+}
+
+// Slow uploads hold at most max_uploads workers, each for at most upload_timeout_s; the
+// rest are refused at once, and other requests are answered meanwhile.
+TEST_F(ServerHttp, SlowUploadsCannotTakeEveryWorker) {
+  TearDown();
+  Options opt;
+  opt.threads = 4;
+  opt.max_uploads = 2;
+  opt.io_timeout_s = 2;        // a byte every 100 ms never trips it: only the upload deadline does
+  opt.upload_timeout_s = 1;
+  start(opt);
+  const int kSlow = 4;
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(port_));
+    ASSERT_TRUE(slow.back()->connected());
+    slow.back()->send("POST /api/compile HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                      "Content-Length: 1000\r\n\r\n{");
+  }
+  std::atomic<bool> drip{true};
+  std::thread dripper([&] {
+    while (drip) {
+      for (auto& s : slow) s->send(" ");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Meanwhile other requests are answered at once.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto c = client();
+  c.set_read_timeout(3, 0);
+  for (int i = 0; i < 5; ++i) {
+    auto r = c.Get("/api/vocab");
+    ASSERT_TRUE(r) << "request " << i << " not answered while slow uploads run";
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+  // Two uploads were refused at once (503), two ran out of time (408) after about 1 s.
+  int busy = 0, late = 0;
+  for (auto& s : slow) {
+    const std::string reply = s->reply(4);
+    const int status = status_of(reply);
+    busy += status == 503;
+    late += status == 408;
+    if (status == 503) {
+      EXPECT_NE(error_of(reply).find("server: busy"), std::string::npos) << reply;
+    } else {
+      EXPECT_NE(error_of(reply).find("body: not received within 1 s"), std::string::npos) << reply;
+    }
+  }
+  drip = false;
+  dripper.join();
+  EXPECT_EQ(busy, 2);
+  EXPECT_EQ(late, 2);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 4.0);
+  // The slots are free again.
+  auto after = c.Post("/api/compile", R"({"emotion": "joy"})", "application/json");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200) << after->body;
+}
+
+// A client that stops sending mid-body loses its connection after io_timeout_s.
+TEST_F(ServerHttp, StalledBodyEndsAfterTheReadTimeout) {
+  TearDown();
+  Options opt;
+  opt.io_timeout_s = 0.3;
+  opt.upload_timeout_s = 30;
+  start(opt);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  const auto t0 = std::chrono::steady_clock::now();
+  c.send("POST /api/compile HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"emotion\"");
+  const std::string reply = c.reply(5);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+  EXPECT_EQ(status_of(reply), 400) << reply;
+  EXPECT_NE(error_of(reply).find("body: ended before Content-Length bytes arrived"), std::string::npos) << reply;
 }
 
 }  // namespace
