@@ -1,10 +1,24 @@
-// espeak-ng through its C API. The library keeps global state (one voice, one
-// callback), so every call holds one process-wide mutex and sets its voice and
-// parameters again.
+// espeak-ng through its C API, one utterance per child process.
+//
+// The library carries state from one utterance to the next that no call of its API
+// resets (the waveform's phase, the pause after the previous clause, ...): the same
+// text spoken after another comes out up to ~50 ms longer or shorter, with other
+// samples. Training data must be a pure function of its input, so every synthesis
+// runs in a fresh process: fork, initialise espeak-ng there, speak once, send the
+// samples and events back through a pipe, exit. (espeak_Terminate followed by
+// espeak_Initialize would be cheaper, but hangs in espeak-ng 1.51.) A fork plus the
+// library's start-up costs ~10-40 ms per call; the parent never initialises
+// espeak-ng, so every child starts from the same state.
 #include <espeak-ng/speak_lib.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <mutex>
+#include <vector>
 
 #include "io/error.h"
 #include "tts/engines.h"
@@ -12,37 +26,145 @@
 namespace emosync::tts {
 namespace {
 
-std::mutex& espeak_mutex() {
-  static std::mutex m;
-  return m;
-}
+// What a child sends back: a header, the samples, the events.
+enum class ChildStatus : std::int32_t { Ok = 0, InitFailed = 1, UnknownVoice = 2, SynthFailed = 3 };
+
+struct Header {
+  ChildStatus status = ChildStatus::Ok;
+  std::int32_t rate_hz = 0;
+  std::int32_t error = 0;  // espeak_ERROR of a failed synthesis
+  std::uint64_t samples = 0, events = 0;
+};
+
+struct Event {  // the fields of espeak_EVENT this engine uses
+  std::int32_t type = 0, sample = 0, text_position = 0, length = 0;
+  char phoneme[8] = {0};
+};
 
 struct Collector {
-  std::vector<float> samples;
-  std::vector<espeak_EVENT> events;
+  std::vector<std::int16_t> samples;
+  std::vector<Event> events;
 };
 
 int synth_callback(short* wav, int n, espeak_EVENT* events) {
   Collector* c = nullptr;
   for (espeak_EVENT* e = events; e->type != espeakEVENT_LIST_TERMINATED; ++e) {
     c = static_cast<Collector*>(e->user_data);
-    if (c && (e->type == espeakEVENT_PHONEME || e->type == espeakEVENT_WORD)) c->events.push_back(*e);
+    if (c && (e->type == espeakEVENT_PHONEME || e->type == espeakEVENT_WORD)) {
+      Event ev;
+      ev.type = e->type;
+      ev.sample = e->sample;
+      ev.text_position = e->text_position;
+      ev.length = e->length;
+      if (e->type == espeakEVENT_PHONEME) std::memcpy(ev.phoneme, e->id.string, sizeof ev.phoneme);
+      c->events.push_back(ev);
+    }
   }
   if (!c) c = static_cast<Collector*>(events->user_data);
-  if (c && wav)
-    for (int i = 0; i < n; ++i) c->samples.push_back(static_cast<float>(wav[i]) / 32768.f);
+  if (c && wav) c->samples.insert(c->samples.end(), wav, wav + n);
   return 0;  // continue
 }
 
-int espeak_rate_hz() {
-  // Called under the mutex.
-  static int rate = [] {
-    int r = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_PHONEME_EVENTS);
-    if (r <= 0) throw Error("espeak-ng: initialisation failed (is espeak-ng-data installed?)");
+bool write_all(int fd, const void* data, std::size_t n) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, void* data, std::size_t n) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+// The child's whole life: no exceptions, no locks of the parent, only espeak-ng,
+// the heap and write(2). Returns the exit code.
+int speak_in_child(int fd, const TtsConfig& c, const std::string& text) {
+  Header h;
+  Collector col;
+  h.rate_hz = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr,
+                                espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
+  if (h.rate_hz <= 0) {
+    h.status = ChildStatus::InitFailed;
+  } else if (espeak_SetVoiceByName(c.voice.c_str()) != EE_OK) {
+    h.status = ChildStatus::UnknownVoice;
+  } else if (!text.empty()) {
     espeak_SetSynthCallback(synth_callback);
-    return r;
-  }();
-  return rate;
+    espeak_SetParameter(espeakRATE, static_cast<int>(175 * c.rate + 0.5), 0);
+    espeak_SetParameter(espeakPITCH, c.pitch, 0);
+    espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &col);
+    if (err != EE_OK) {
+      h.status = ChildStatus::SynthFailed;
+      h.error = err;
+    }
+  }
+  h.samples = col.samples.size();
+  h.events = col.events.size();
+  bool ok = write_all(fd, &h, sizeof h) && write_all(fd, col.samples.data(), col.samples.size() * sizeof(std::int16_t)) &&
+            write_all(fd, col.events.data(), col.events.size() * sizeof(Event));
+  return ok ? 0 : 1;
+}
+
+// Runs one synthesis in a fresh process. Throws emosync::Error naming the problem.
+Collector speak_in_fresh_process(const TtsConfig& c, const std::string& text, int* rate_hz) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("espeak-ng: cannot create a pipe: " + std::string(std::strerror(errno)));
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int e = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw Error("espeak-ng: cannot start a synthesis process: " + std::string(std::strerror(e)));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    ::_exit(speak_in_child(fds[1], c, text));
+  }
+  ::close(fds[1]);
+  // Read exactly what the header announces (not up to EOF: another thread's child may
+  // hold a copy of this pipe's write end for a moment).
+  Header h;
+  Collector col;
+  bool ok = read_all(fds[0], &h, sizeof h);
+  // A child speaks at most what fits a pipe-fed vector: guard against a garbled header.
+  constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 31;
+  ok = ok && h.samples < kMaxSamples && h.events < kMaxSamples;
+  if (ok) {
+    col.samples.resize(h.samples);
+    col.events.resize(h.events);
+    ok = read_all(fds[0], col.samples.data(), col.samples.size() * sizeof(std::int16_t)) &&
+         read_all(fds[0], col.events.data(), col.events.size() * sizeof(Event));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error("espeak-ng: the synthesis process " +
+                (WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))
+                                     : "ended without its result"));
+  switch (h.status) {
+    case ChildStatus::Ok: break;
+    case ChildStatus::InitFailed: throw Error("espeak-ng: initialisation failed (is espeak-ng-data installed?)");
+    case ChildStatus::UnknownVoice:
+      throw Error("espeak-ng: unknown voice '" + c.voice + "' (try en-us, en, en-gb-x-rp)");
+    case ChildStatus::SynthFailed:
+      throw Error("espeak-ng: synthesis failed (error " + std::to_string(h.error) + ")");
+  }
+  *rate_hz = h.rate_hz;
+  return col;
 }
 
 // Byte offset of the `chars`-th UTF-8 character (0-based) of `text`.
@@ -60,37 +182,26 @@ class EspeakTts : public Tts {
  public:
   explicit EspeakTts(const TtsConfig& c) : config_(c) {
     if (config_.voice.empty()) config_.voice = "en-us";
-    std::lock_guard<std::mutex> lock(espeak_mutex());
-    espeak_rate_hz();
-    if (espeak_SetVoiceByName(config_.voice.c_str()) != EE_OK)
-      throw Error("espeak-ng: unknown voice '" + config_.voice + "' (try en-us, en, en-gb-x-rp)");
+    int rate_hz = 0;
+    speak_in_fresh_process(config_, "", &rate_hz);  // checks the voice
   }
   std::string name() const override { return "espeak-ng:" + config_.voice; }
 
   TtsResult synthesize(const std::string& text) override {
-    std::lock_guard<std::mutex> lock(espeak_mutex());
-    int rate_hz = espeak_rate_hz();
-    if (espeak_SetVoiceByName(config_.voice.c_str()) != EE_OK)
-      throw Error("espeak-ng: unknown voice '" + config_.voice + "'");
-    espeak_SetParameter(espeakRATE, static_cast<int>(175 * config_.rate + 0.5), 0);
-    espeak_SetParameter(espeakPITCH, config_.pitch, 0);
-    Collector c;
-    espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &c);
-    if (err != EE_OK) throw Error("espeak-ng: synthesis failed (error " + std::to_string(err) + ")");
-    espeak_Synchronize();
+    int rate_hz = 0;
+    Collector c = speak_in_fresh_process(config_, text, &rate_hz);
 
     TtsResult r;
     r.phone_set = viseme::PhoneSet::Espeak;
     r.audio.sample_rate = rate_hz;
-    r.audio.samples = std::move(c.samples);
+    r.audio.samples.reserve(c.samples.size());
+    for (std::int16_t s : c.samples) r.audio.samples.push_back(static_cast<float>(s) / 32768.f);
     double total = r.audio.duration_s();
     const auto& map = viseme::PhonemeMap::standard(viseme::PhoneSet::Espeak);
     for (const auto& e : c.events) {
       double t = std::min(static_cast<double>(e.sample) / rate_hz, total);
       if (e.type == espeakEVENT_PHONEME) {
-        char buf[9] = {0};
-        std::memcpy(buf, e.id.string, 8);
-        r.phonemes.push_back({buf, t, t});
+        r.phonemes.push_back({std::string(e.phoneme, strnlen(e.phoneme, sizeof e.phoneme)), t, t});
       } else {
         WordEvent w;
         std::size_t first = e.text_position > 0 ? static_cast<std::size_t>(e.text_position - 1) : 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 
 #include "io/error.h"
@@ -21,19 +22,29 @@ cst_voice* register_cmu_us_awb(const char* voxdir);
 namespace emosync::tts {
 namespace {
 
+constexpr unsigned kNoiseSeed = 1;
+
 std::mutex& flite_mutex() {
   static std::mutex m;
   return m;
 }
 
+struct FliteVoice {
+  cst_voice* voice = nullptr;
+  // The voice's own mean pitch, read once at registration: every engine sets the
+  // shared voice's pitch from it, so an engine made after another one moved the
+  // pitch still speaks at its own.
+  float base_f0 = 0.f;
+};
+
 // Under the mutex: flite_init once, each voice registered once and kept.
-cst_voice* flite_voice(const std::string& name) {
+FliteVoice flite_voice(const std::string& name) {
   static bool initialised = [] {
     flite_init();
     return true;
   }();
   (void)initialised;
-  static std::vector<std::pair<std::string, cst_voice*>> voices;
+  static std::vector<std::pair<std::string, FliteVoice>> voices;
   for (auto& [n, v] : voices)
     if (n == name) return v;
   cst_voice* v = nullptr;
@@ -44,8 +55,8 @@ cst_voice* flite_voice(const std::string& name) {
   else if (name == "awb") v = register_cmu_us_awb(nullptr);
   else throw Error("flite: unknown voice '" + name + "' (expected kal, kal16, slt, rms or awb)");
   if (!v) throw Error("flite: could not register voice '" + name + "'");
-  voices.emplace_back(name, v);
-  return v;
+  voices.emplace_back(name, FliteVoice{v, get_param_float(v->features, "int_f0_target_mean", 100.f)});
+  return voices.back().second;
 }
 
 class FliteTts : public Tts {
@@ -59,12 +70,16 @@ class FliteTts : public Tts {
 
   TtsResult synthesize(const std::string& text) override {
     std::lock_guard<std::mutex> lock(flite_mutex());
-    cst_voice* v = flite_voice(config_.voice);
+    FliteVoice fv = flite_voice(config_.voice);
+    cst_voice* v = fv.voice;
     feat_set_float(v->features, "duration_stretch", static_cast<float>(1.0 / config_.rate));
     // pitch 50 = the voice's own mean; each step of 1 moves it by 1% (clamped by the 0..100 range).
-    if (!base_f0_) base_f0_ = get_param_float(v->features, "int_f0_target_mean", 100.f);
-    feat_set_float(v->features, "int_f0_target_mean", base_f0_ * (1.f + (config_.pitch - 50) / 100.f));
+    feat_set_float(v->features, "int_f0_target_mean", fv.base_f0 * (1.f + (config_.pitch - 50) / 100.f));
 
+    // The clustergen voices excite unvoiced sounds with the C library's rand(): a fixed
+    // seed for every utterance makes the speech a function of the text alone, not of
+    // what was spoken before (nothing else in emosync draws from rand()).
+    std::srand(kNoiseSeed);
     cst_utterance* u = flite_synth_text(text.c_str(), v);
     if (!u) throw Error("flite: synthesis failed");
     TtsResult r;
@@ -115,7 +130,6 @@ class FliteTts : public Tts {
 
  private:
   TtsConfig config_;
-  float base_f0_ = 0.f;
 };
 
 }  // namespace

@@ -207,3 +207,39 @@ TEST(EventsTsv, RoundTrip) {
   EXPECT_NE(error_of([&] { tts::read_events_tsv(temp_path("events_bad.tsv")); }).find("events_bad.tsv:2"),
             std::string::npos);
 }
+
+// Training data must be a pure function of its text: espeak-ng carried state from one
+// utterance to the next (the same sentence came out up to ~50 ms longer after another
+// one), and a second engine with other settings must not leak into the first.
+TEST(EspeakTts, SameTextSameSpeechWhateverCameBefore) {
+  const std::string text = "Oh. That is a big change.";
+  auto first = tts::make_tts({})->synthesize(text);
+  auto t = tts::make_tts({});
+  tts::TtsConfig fast;
+  fast.rate = 1.6;
+  fast.pitch = 80;
+  auto other = tts::make_tts(fast);
+  t->synthesize("I got the job! I start on Monday.");
+  other->synthesize("Did you hear the one about the penguin in the lift?");
+  auto again = t->synthesize(text);
+  EXPECT_EQ(again.audio.samples, first.audio.samples);
+  ASSERT_EQ(again.phonemes.size(), first.phonemes.size());
+  for (std::size_t i = 0; i < first.phonemes.size(); ++i) EXPECT_EQ(again.phonemes[i].start_s, first.phonemes[i].start_s);
+  ASSERT_EQ(again.words.size(), first.words.size());
+  for (std::size_t i = 0; i < first.words.size(); ++i) EXPECT_EQ(again.words[i].end_s, first.words[i].end_s);
+}
+
+TEST(FliteTts, SameTextSameSpeechWhateverCameBefore) {
+  tts::TtsConfig c;
+  c.engine = "flite";
+  const std::string text = "Oh. That is a big change.";
+  auto first = tts::make_tts(c)->synthesize(text);
+  tts::TtsConfig high = c;
+  high.pitch = 90;
+  high.rate = 1.5;
+  auto other = tts::make_tts(high);
+  other->synthesize("I got the job! I start on Monday.");
+  auto t = tts::make_tts(c);  // made after the other engine moved the voice's pitch
+  t->synthesize("Did you hear the one about the penguin in the lift?");
+  EXPECT_EQ(t->synthesize(text).audio.samples, first.audio.samples);
+}
