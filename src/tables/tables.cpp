@@ -27,7 +27,12 @@ std::string read(const std::string& key) {
 io::Json read_json(const std::string& key) { return io::parse_json(read(key), key); }
 
 std::string read_file_or_table(const std::string& path_or_key) {
+#ifndef __EMSCRIPTEN__
   if (std::filesystem::is_regular_file(path_or_key)) return io::read_file(path_or_key);
+#endif
+  // The WebAssembly build has no filesystem (-sFILESYSTEM=0): its stat and open stubs
+  // report success with whatever was on the stack, so asking could "find" a file and
+  // crash reading it. Only the embedded tables exist there.
   return read(path_or_key);
 }
 
