@@ -66,7 +66,7 @@ const char* emosync_model_version(const emosync_context* ctx); /* "v3" */
 emosync_status emosync_set_conditioning(emosync_context* ctx, const float cond[19]);
 emosync_status emosync_set_emotion(emosync_context* ctx, const char* name, float intensity);
 /* words_tsv: "start_s<TAB>end_s<TAB>word" lines giving word timings; NULL: the
- * tagged words run at 3 words a second of the speech detected in the audio (the
+ * tagged words run at 5 syllables a second of the speech detected in the audio (the
  * emotion holds through silence), the same for emosync_process and streaming. */
 emosync_status emosync_set_timeline(emosync_context* ctx, const char* tagged_text,
                                     const char* words_tsv);

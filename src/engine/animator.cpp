@@ -1,6 +1,7 @@
 #include "engine/animator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <deque>
 
@@ -62,6 +63,20 @@ class SpeechClock {
   std::deque<bool> blocks_;  // from block next_ on
   std::size_t next_ = 0, speech_blocks_ = 0;
 };
+
+// Words one after the other on the speech clock, each lasting its syllables at
+// kSyllablesPerSecond: a faster or slower speaker moves the clock faster or slower through
+// the same syllables, which a rate in words would not follow (short and long words).
+static std::vector<timeline::WordTiming> speech_clock_words(const std::vector<std::string>& words) {
+  std::vector<timeline::WordTiming> out;
+  double t = 0;
+  for (const auto& w : words) {
+    const double d = static_cast<double>(syllables(w)) / kSyllablesPerSecond;
+    out.push_back({t, t + d, w});
+    t += d;
+  }
+  return out;
+}
 
 // The stages after the front end (resampling + loudness), fed 16 kHz normalised audio.
 struct Animator::Pipeline {
@@ -125,9 +140,8 @@ struct Animator::Pipeline {
         std::copy(row(first + k), row(first + k) + kCond, c);
         continue;
       }
-      // Between the rows around the speech heard so far (rows are made at timeline's
-      // kWordsPerSecond of clock time; the speech clock runs them at kSpeechWordsPerSecond).
-      const double pos = clock.frames_before(first + k) * (kSpeechWordsPerSecond / timeline::kWordsPerSecond);
+      // Between the rows around the speech heard so far.
+      const double pos = clock.frames_before(first + k);
       const auto r0 = static_cast<std::size_t>(pos);
       const float f = static_cast<float>(pos - static_cast<double>(r0));
       for (std::size_t i = 0; i < kCond; ++i) c[i] = (1 - f) * row(r0)[static_cast<std::ptrdiff_t>(i)] + f * row(r0 + 1)[static_cast<std::ptrdiff_t>(i)];
@@ -213,11 +227,12 @@ void Animator::set_emotion(const std::string& name, float intensity) {
 
 void Animator::set_timeline(const std::string& tagged_text, const std::vector<timeline::WordTiming>& words) {
   auto e = std::make_shared<Emotion>();
-  // Duration 0: with timings the timeline ends at the last word, without them the words
-  // run at the speaking-rate estimate, on the speech clock; frames after the end keep the
-  // last row.
-  e->rows = timeline::conditioning(timeline::parse_tagged(tagged_text), words, 0.0, timeline::TimelineOptions{});
+  const auto segments = timeline::parse_tagged(tagged_text);
+  // Duration 0: the timeline ends at the last word; frames after it keep the last row.
+  // Without timings the words get speech-clock times.
   e->speech_time = words.empty();
+  e->rows = timeline::conditioning(segments, e->speech_time ? speech_clock_words(timeline::words_of(segments)) : words,
+                                   0.0, timeline::TimelineOptions{});
   emotion_ = e;
   if (stream_) stream_->emotion = emotion_;
 }
@@ -278,6 +293,29 @@ double Animator::algorithmic_latency_ms(int sample_rate) const {
           : 1000.0 * static_cast<double>(features::StreamResampler(sample_rate, features::kSampleRate).latency_samples()) /
                 sample_rate;
   return window_ms + model_->arch().lookahead_ms() + resampler_ms;
+}
+
+std::size_t syllables(std::string_view word) {
+  auto vowel = [](char c) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+  };
+  std::size_t groups = 0, letters = 0;
+  bool in_group = false;
+  char last = 0, before_last = 0;
+  for (char c : word) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) continue;
+    ++letters;
+    if (vowel(c) && !in_group) ++groups;
+    in_group = vowel(c);
+    before_last = last;
+    last = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  // A final silent e ("move", "have"), not in "-le" ("table") or a word of one group.
+  if (groups > 1 && last == 'e' && before_last != 'l' && !vowel(before_last)) --groups;
+  // Words without Latin letters (numbers, other scripts): about one syllable per 3 bytes.
+  if (letters == 0) return std::max<std::size_t>(1, word.size() / 3);
+  return std::max<std::size_t>(1, groups);
 }
 
 }  // namespace emosync::engine

@@ -24,8 +24,9 @@
 //
 // Emotion: a constant conditioning, a class name + intensity, or a tagged-text timeline.
 // With word timings the timeline is placed at the words. Without them the words run at
-// kSpeechWordsPerSecond on a speech clock that advances only while speech is heard (10 ms
-// blocks above post active_db): the emotion holds through leading silence and pauses.
+// kSyllablesPerSecond (syllables(): vowel groups) on a speech clock that advances only
+// while speech is heard (10 ms blocks above post active_db): the emotion holds through
+// leading silence and pauses.
 // The clock is causal, so offline and streaming give the same frames here too (spreading
 // the words over the whole detected speech, as this once did offline, needs the speech
 // still to come). Setting the emotion affects frames not yet computed.
@@ -33,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emotion/conditioning.h"
@@ -44,9 +46,9 @@
 namespace emosync::engine {
 
 constexpr int kFps = 30;
-// Words per second of detected speech, pauses excluded: 150 words a minute
-// (timeline::kWordsPerSecond) with about a sixth of the time in pauses.
-constexpr double kSpeechWordsPerSecond = 3.0;
+// Syllables per second of detected speech, pauses excluded (the articulation rate of
+// English is about 5).
+constexpr double kSyllablesPerSecond = 5.0;
 constexpr int kMinSampleRate = 8000, kMaxSampleRate = 48000;
 
 struct Options {
@@ -104,5 +106,9 @@ class Animator {
   std::shared_ptr<const Emotion> emotion_;
   std::unique_ptr<Pipeline> stream_;
 };
+
+// Syllables of a word, roughly (groups of vowels, y included, less a final silent e;
+// at least 1): what the speech clock counts in.
+std::size_t syllables(std::string_view word);
 
 }  // namespace emosync::engine

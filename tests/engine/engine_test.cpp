@@ -354,3 +354,11 @@ TEST(Animator, ModelItCannotFeedIsNamed) {
   const std::string e = test_support::error_of([&] { engine::Animator a(runtime::Model::load(path)); });
   EXPECT_NE(e.find(path + ": architecture.n_mels is 40"), std::string::npos) << e;
 }
+
+// The speech clock counts in syllables: vowel groups less a final silent e.
+TEST(Animator, SyllablesOfWords) {
+  for (const auto& [word, n] : std::vector<std::pair<std::string, std::size_t>>{
+           {"I", 1}, {"the", 1}, {"quick", 1}, {"move", 1}, {"have", 1}, {"table", 2}, {"lazy", 2}, {"away", 2},
+           {"wonderful", 3}, {"afternoon", 3}, {"sleeps", 1}, {"news,", 1}, {"Everything!", 4}, {"42", 1}, {"", 1}})
+    EXPECT_EQ(engine::syllables(word), n) << word;
+}
