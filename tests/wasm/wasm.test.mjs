@@ -2,7 +2,8 @@
 // (web/js/lipsync-wasm.js) against the module scripts/build-wasm writes to web/wasm/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LipSyncWasmWrapper, LipSyncError, decodeWav } from '../../web/js/lipsync-wasm.js';
@@ -208,6 +209,9 @@ test('setEmotion rejects unknown names, bad intensities and bad vectors', async 
   await throws(() => lipsync.setEmotion('joy', 150), 'argument', /intensity|150/);
   await throws(() => lipsync.setEmotion(new Array(18).fill(0)), 'argument', /19/);
   await throws(() => lipsync.setEmotion([...new Array(18).fill(0), NaN]), 'argument', /\[18\]/);
+  // Finite but out of range (issue 18: 1e30 gave all-NaN frames): weights 0..1, VAD -1..1.
+  await throws(() => lipsync.setEmotion([...new Array(17).fill(0), 1e30, 0]), 'argument', /\[17\] \(arousal\) = 1e\+30 is outside -1\.\.1/);
+  await throws(() => lipsync.setEmotion([0, 2, ...new Array(17).fill(0)]), 'argument', /\[1\] \(joy weight\) = 2 is outside 0\.\.1/);
   await throws(() => lipsync.setEmotion(42), 'argument', /emotion name/);
 });
 
@@ -275,6 +279,12 @@ test('a corrupt model fails init with a message; init twice and use after dispos
   await throws(() => w.processAudio(speech), 'state', /init/);
   await rejects(w.init({ model: new Uint8Array(1000).fill(7) }), 'model', /.+/);
   assert.equal(w.ready, false);
+  // A damaged model file is named in the message, not only its byte count.
+  const dir = mkdtempSync(join(tmpdir(), 'emosync-wasm-'));
+  const damaged = join(dir, 'damaged.safetensors');
+  writeFileSync(damaged, readFileSync(join(root, 'models', 'default', 'emosync-v3.safetensors')).subarray(0, 5000));
+  await rejects(w.init({ model: damaged }), 'model', /damaged\.safetensors.*not a valid safetensors file/);
+  rmSync(dir, { recursive: true, force: true });
   await rejects(new LipSyncWasmWrapper({ wasmPath: join(root, 'web', 'wasm', 'missing.mjs') }).init(), 'state', /build-wasm/);
   const v = new LipSyncWasmWrapper({ wasmPath });
   await v.init();

@@ -202,6 +202,8 @@ export class LipSyncWasmWrapper {
     const m = await factory({ wasmBinary, print: () => {}, printErr: () => {} });
     progress('compile', 100);
     let modelBytes = null;
+    // Errors about the model's contents name where it came from.
+    const modelName = typeof model === 'string' || model instanceof URL ? `model ${model}` : 'model';
     if (model !== undefined && model !== null) {
       progress('model', 0);
       if (typeof model === 'string' || model instanceof URL) {
@@ -224,7 +226,7 @@ export class LipSyncWasmWrapper {
       // The runtime copies what it needs from the model bytes while creating the context.
       const ctx = m._emosync_wasm_create(modelPtr, modelBytes ? modelBytes.length : 0, blinks ? 1 : 0, fades ? 1 : 0,
         smoothing ? 1 : 0, normalizeLoudness ? 1 : 0, seed >>> 0);
-      if (!ctx) throw new LipSyncError(`init: ${m.UTF8ToString(m._emosync_wasm_last_error())}`, 'model');
+      if (!ctx) throw new LipSyncError(`init: ${modelName}: ${m.UTF8ToString(m._emosync_wasm_last_error())}`, 'model');
       this._ctx = ctx;
     } finally {
       if (modelPtr) m._free(modelPtr);
@@ -430,7 +432,8 @@ export class LipSyncWasmWrapper {
 
   // The emotion of one call given by tagged text ("[joy:80] I got it! [sad:40] But...")
   // or {text, words: [{word, start, end}]} with word timings in seconds; without timings
-  // the words are spread over the speech found in the audio. Afterwards the constant
+  // the words run at 5 syllables a second of the speech found in the audio (the emotion
+  // holds through silence), chunked or not. Afterwards the constant
   // emotion of setEmotion (neutral if none) applies again.
   async processFileWithTimeline(file, timeline) {
     return this._withTimeline(timeline, 'processFileWithTimeline', () => this.processFile(file));
