@@ -27,7 +27,7 @@ void setup(CLI::App& app) {
       ->check(CLI::Range(0.001, 1024.0));
   app.add_option("--max-audio-s", opt->max_audio_s, "longest speech POST /api/animate takes, in seconds")
       ->check(CLI::Range(1.0, 3600.0));
-  app.add_option("--upload-timeout-s", opt->upload_timeout_s, "a request body must arrive whole within this many seconds")
+  app.add_option("--upload-timeout-s", opt->upload_timeout_s, "a request body must arrive whole within this many seconds after its headers (and the reply be taken within it)")
       ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--model", *model_path, "safetensors model for /api/animate (default: the embedded default model)");
   app.footer(
@@ -35,7 +35,8 @@ void setup(CLI::App& app) {
       "  Host header        localhost, 127.x.x.x, [::1] or the --host address, with or without :port (else 403)\n"
       "  request body       --max-body-mb (20 MB), refused from its Content-Length before it is read (413);\n"
       "                     a Content-Length is required (411), chunked bodies are not taken\n"
-      "  slow clients       a body must arrive within --upload-timeout-s (60 s, else 408); 10 s without a byte\n"
+      "  slow clients       the headers must arrive within 10 s, the body within --upload-timeout-s (60 s)\n"
+      "                     after them (else 408), and the reply be taken within it; 10 s without a byte\n"
       "                     ends the connection; one request per connection\n"
       "  concurrency        8 workers; at most 4 requests with a body at once (the rest: 503 at once)\n"
       "  /api/animate       speech up to --max-audio-s (600 s); text and words fields up to 100000 bytes;\n"

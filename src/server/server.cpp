@@ -4,15 +4,21 @@
 // httplib reads a request's headers, then runs the pre-routing handler, then (for a
 // request with a body) the route's handler; a content-reader handler pulls the body
 // itself. So the checks that need no body (Host, declared length) run before a body
-// byte is read, and the body is read chunk by chunk under our own deadline and upload
-// slot, not by httplib in one blocking call.
+// byte is read, and the body is read under an upload slot. httplib's own socket stream
+// only bounds each wait for bytes, so a client sending one byte every few seconds would
+// hold a worker for ever: connections are served here through a stream with deadlines.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cctype>
 
+#include <arpa/inet.h>
+#include <cerrno>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <httplib.h>
 
@@ -22,15 +28,121 @@
 
 namespace emosync::server {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Clock::duration seconds(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
+
+// One connection's socket. Each wait for bytes lasts at most `io`, and reading ends at the
+// deadline of the current phase (the headers, then the body); writing at a deadline set
+// when the reply starts.
+class ConnectionStream final : public httplib::Stream {
+ public:
+  ConnectionStream(int sock, Clock::duration io, Clock::duration body, Clock::duration reply)
+      : sock_(sock), io_(io), body_(body), reply_(reply), read_deadline_(Clock::now() + io) {}
+
+  void headers_read() { read_deadline_ = Clock::now() + body_; }
+  bool read_expired() const { return Clock::now() >= read_deadline_; }
+
+  bool is_readable() const override { return wait(POLLIN, read_deadline_); }
+  bool is_writable() const override { return wait(POLLOUT, write_deadline()); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (!is_readable()) return -1;
+    ssize_t n;
+    do n = ::recv(sock_, ptr, size, 0);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!writing_) {
+      writing_ = true;
+      write_deadline_ = Clock::now() + reply_;
+    }
+    if (!is_writable()) return -1;
+    ssize_t n;
+    do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { address(::getpeername, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address(::getsockname, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  Clock::time_point write_deadline() const { return writing_ ? write_deadline_ : Clock::now() + reply_; }
+  bool wait(short events, Clock::time_point deadline) const {
+    for (;;) {
+      const auto now = Clock::now();
+      const auto until = std::min(deadline, now + io_);
+      if (until <= now) return false;
+      const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
+      pollfd p{sock_, events, 0};
+      const int r = ::poll(&p, 1, static_cast<int>(ms));
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) return false;
+      if (r == 0 && Clock::now() >= until) return false;
+    }
+  }
+  template <typename F>
+  void address(F get, std::string& ip, int& port) const {
+    sockaddr_storage a{};
+    socklen_t len = sizeof(a);
+    if (get(sock_, reinterpret_cast<sockaddr*>(&a), &len) != 0) return;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (a.ss_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(&a);
+      inet_ntop(AF_INET, &v4->sin_addr, text, sizeof(text));
+      port = ntohs(v4->sin_port);
+    } else if (a.ss_family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&a);
+      inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof(text));
+      port = ntohs(v6->sin6_port);
+    }
+    ip = text;
+  }
+
+  int sock_;
+  Clock::duration io_, body_, reply_;
+  Clock::time_point read_deadline_, write_deadline_;
+  bool writing_ = false;
+};
+
+// The connection the calling worker serves (a worker serves one at a time), so that a
+// handler can tell a body that came too late from a malformed one.
+thread_local const ConnectionStream* this_connection = nullptr;
+
+// httplib's server with our connection handling: one request per connection, read and
+// written through a ConnectionStream. (process_and_close_socket is httplib's virtual
+// hook for serving one accepted socket; process_request is the request half of it.)
+class HttpServer final : public httplib::Server {
+ public:
+  explicit HttpServer(const server::Options& o) : o_(o) {}
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    const double io = std::max(0.001, o_.io_timeout_s), upload = std::max(0.001, o_.upload_timeout_s);
+    ConnectionStream strm(sock, seconds(io), seconds(upload), seconds(upload));
+    this_connection = &strm;
+    bool closed = false;
+    const bool ok = process_request(strm, /*close_connection=*/true, closed, [&strm](httplib::Request&) { strm.headers_read(); });
+    this_connection = nullptr;
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+  const server::Options& o_;  // "Options" alone is httplib::Server::Options(), the OPTIONS route
+};
+
+}  // namespace
+
 struct Server::Impl {
   Options opt;
-  httplib::Server http;
+  HttpServer http{opt};
   std::atomic<int> uploads{0};  // requests with a body being read or handled
 };
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 void apply(const Reply& r, httplib::Response& res) {
   res.status = r.status;
@@ -125,16 +237,12 @@ class UploadSlot {
 };
 
 // Reads the body of `req` through `reader` into `out`: the raw bytes, or the parts of a
-// multipart/form-data body. Stops at the deadline or the size limit. Returns false with
-// `res` filled.
+// multipart/form-data body. Returns false with `res` filled.
 bool read_body(const Options& o, const httplib::Request& req, const httplib::ContentReader& reader, Request& out,
                httplib::Response& res) {
-  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.upload_timeout_s));
   std::size_t total = 0;
-  bool late = false, too_big = false;
   auto take = [&](std::string& into, const char* data, std::size_t n) {
-    if (Clock::now() > deadline) return !(late = true);
-    if ((total += n) > o.max_body) return !(too_big = true);
+    if ((total += n) > o.max_body) return false;
     into.append(data, n);
     return true;
   };
@@ -150,12 +258,12 @@ bool read_body(const Options& o, const httplib::Request& req, const httplib::Con
     ok = reader([&](const char* data, std::size_t n) { return take(out.body, data, n); });
   }
   if (ok) return true;
-  const std::string secs = detail::format_number(o.upload_timeout_s);
-  if (late) fail(res, 408, "body: not received within " + secs + " s");
-  else if (too_big) fail(res, 413, "body: larger than " + std::to_string(o.max_body) + " bytes");
-  else if (req.is_multipart_form_data()) fail(res, 400, "body: malformed multipart/form-data (or it stopped arriving)");
-  else fail(res, 400, "body: ended before Content-Length bytes arrived (or stopped arriving for " +
-                          detail::format_number(o.io_timeout_s) + " s)");
+  if (total > o.max_body) fail(res, 413, "body: larger than " + std::to_string(o.max_body) + " bytes");
+  else if (this_connection && this_connection->read_expired())
+    fail(res, 408, "body: not received within " + detail::format_number(o.upload_timeout_s) + " s");
+  else if (req.is_multipart_form_data()) fail(res, 400, "body: malformed or incomplete multipart/form-data");
+  else fail(res, 400, "body: ended before Content-Length bytes arrived (nothing came for " +
+                          detail::format_number(o.io_timeout_s) + " s, or the connection closed)");
   return false;
 }
 
@@ -198,16 +306,6 @@ Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
   });
   const int threads = std::max(2, o.threads);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  const double io_s = std::max(0.001, o.io_timeout_s);
-  const auto sec = static_cast<time_t>(io_s);
-  const auto usec = static_cast<time_t>(std::lround((io_s - static_cast<double>(sec)) * 1e6));
-  http.set_read_timeout(sec, usec);
-  http.set_write_timeout(sec, usec);
-  // One request per connection: a refused request's unread body is never parsed as the
-  // next request, and an idle connection gives its worker back after at most 1 s.
-  http.set_keep_alive_max_count(1);
-  http.set_keep_alive_timeout(1);
-
   http.set_expect_100_continue_handler([&o](const httplib::Request& req, httplib::Response& res) {
     return admit(o, req, res) ? 100 : res.status;
   });

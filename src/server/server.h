@@ -22,10 +22,10 @@
 // {"error": "<field>: <what is wrong>"}; nothing a client sends ends the process.
 //
 // Against other pages and slow clients (issue 18): the Host header must name this machine
-// (DNS rebinding), a declared body over the limit is refused before it is read, a body must
-// arrive whole within upload_timeout_s, at most max_uploads requests with a body run at
-// once (the rest get 503 at once), and every connection serves one request, so no client
-// holds a worker longer than those timeouts.
+// (DNS rebinding), a declared body over the limit is refused before it is read, the
+// headers must arrive within io_timeout_s and the body within upload_timeout_s after them
+// (a deadline per connection, not per read), at most max_uploads requests with a body run
+// at once (the rest get 503 at once), and every connection serves one request.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -50,8 +50,10 @@ struct Options {
   double max_audio_s = 600;     // longest speech /api/animate takes (10 minutes)
   int threads = 8;              // workers, each serving one connection at a time
   int max_uploads = 4;          // requests with a body at once (reading + handling it); < threads
-  double io_timeout_s = 10;     // longest wait for the client's next bytes (or for it to take ours)
-  double upload_timeout_s = 60; // a request body must arrive whole within this
+  double io_timeout_s = 10;     // longest wait for the client's next bytes or to take ours; the headers'
+                                // deadline too
+  double upload_timeout_s = 60; // the body must arrive whole within this after the headers; the
+                                // reply must be taken within it too
   // The runtime model /api/animate runs; null: runtime::Model::embedded_default().
   std::shared_ptr<const runtime::Model> model;
 };

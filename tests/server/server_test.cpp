@@ -790,6 +790,40 @@ TEST_F(ServerHttp, SlowUploadsCannotTakeEveryWorker) {
   EXPECT_EQ(after->status, 200) << after->body;
 }
 
+// Headers that come one byte at a time lose the connection after io_timeout_s, however
+// steadily they come: such clients cannot take every worker either.
+TEST_F(ServerHttp, SlowHeadersCannotTakeEveryWorker) {
+  TearDown();
+  Options opt;
+  opt.threads = 2;
+  opt.io_timeout_s = 0.5;
+  start(opt);
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(port_));
+    ASSERT_TRUE(slow.back()->connected());
+  }
+  std::atomic<bool> drip{true};
+  std::thread dripper([&] {
+    const std::string head = "GET /api/vocab HTTP/1.1\r\nX-Slow: " + std::string(1000, 'a');
+    for (std::size_t i = 0; drip && i < head.size(); ++i) {
+      for (auto& s : slow) s->send(head.substr(i, 1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto c = client();
+  c.set_read_timeout(5, 0);
+  auto r = c.Get("/api/vocab");
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  drip = false;
+  dripper.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(took, 2.0) << "the slow header senders held the workers";
+}
+
 // A client that stops sending mid-body loses its connection after io_timeout_s.
 TEST_F(ServerHttp, StalledBodyEndsAfterTheReadTimeout) {
   TearDown();
