@@ -327,7 +327,11 @@ Reply presets_put(const Options& opt, const std::string& body) {
   if (!opt.allow_write) return error_reply(403, "presets: writing is off; start the server with --allow-write");
   Json j = parse_body(body);
   validate_presets(j);
-  io::write_file_atomic(opt.presets, j.dump(2) + "\n");
+  try {
+    io::write_file_atomic(opt.presets, j.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    return error_reply(500, std::string("presets: cannot save: ") + e.what());
+  }
   return json_reply({{"saved", opt.presets}, {"presets", j["presets"].size()}});
 }
 

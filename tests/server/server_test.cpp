@@ -160,6 +160,23 @@ TEST(ServerApi, PresetsWriteNeedsAllowWriteAndIsValidated) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ServerApi, PresetsSaveFailureNamesTheFile) {
+  Options opt;
+  opt.allow_write = true;
+  // Its folder is a file: the save must fail.
+  const auto blocker = std::filesystem::temp_directory_path() / ("emosync_not_a_dir_" + std::to_string(::getpid()));
+  std::ofstream(blocker) << "a file";
+  opt.presets = (blocker / "presets.json").string();
+  Json file = {{"version", "1.0"}, {"channel_order", Json::array()}, {"presets", Json::array()}};
+  for (auto n : emosync::arkit::names()) file["channel_order"].push_back(std::string(n));
+  Reply r = api("PUT", "/api/presets", file.dump(), opt);
+  EXPECT_EQ(r.status, 500);
+  const std::string msg = body_of(r)["error"].get<std::string>();
+  EXPECT_EQ(msg.rfind("presets: cannot save: ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("emosync_not_a_dir_"), std::string::npos) << msg;
+  std::filesystem::remove(blocker);
+}
+
 TEST(ServerAssets, EmbeddedAppAndPathChecks) {
   Options opt;
   Reply index = serve_asset(opt, "/");
