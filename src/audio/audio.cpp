@@ -62,12 +62,16 @@ Audio decode(SNDFILE* f, const SF_INFO& info, const std::string& what, double ma
   if (info.channels < 1 || info.samplerate < 1)
     throw Error(what + ": invalid audio header (" + std::to_string(info.channels) + " channels, " +
                 std::to_string(info.samplerate) + " Hz)");
-  const double max_frames = max_seconds * info.samplerate;
+  // Memory follows samples, not seconds: above kFullLengthRate the limit shrinks in
+  // proportion (FLAC and Vorbis go to 655 kHz, whose hour of silence is a small file
+  // but 9 GB of samples).
+  const double max_frames = max_seconds * std::min(info.samplerate, kFullLengthRate);
   auto too_long = [&](double frames, const char* counted) {
     if (frames > max_frames) {
       char limit[32];
-      std::snprintf(limit, sizeof limit, "%g", max_seconds);
-      throw Error(what + ": longer than " + limit + " s, the limit on audio inputs (" +
+      std::snprintf(limit, sizeof limit, "%g", max_frames / info.samplerate);
+      throw Error(what + ": longer than " + limit + " s, the limit on audio inputs" +
+                  (info.samplerate > kFullLengthRate ? " at " + std::to_string(info.samplerate) + " Hz" : "") + " (" +
                   seconds_text(frames / info.samplerate) + " " + counted + ")");
     }
   };

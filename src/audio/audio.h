@@ -18,13 +18,15 @@ struct Audio {
 
 // The longest audio an input may hold unless a caller says otherwise: an hour is far more
 // speech than one animation needs and already ~0.7 GB of samples at 48 kHz. A pipe can
-// claim any length in its header, so the limit is enforced on what has been read.
+// claim any length in its header, so the limit is enforced on what has been read. Above
+// kFullLengthRate it shrinks in proportion (max_seconds * 48000 samples at most).
 constexpr double kMaxInputSeconds = 3600;
+constexpr int kFullLengthRate = 48000;
 
 // Reads a file (or a pipe) at its own rate, mixed down to mono. Errors name the file and
 // reject: a directory; a header with no samples; a NaN or infinite sample (with its
 // time); a seekable file decoding clearly shorter than its header says (a truncated
-// MP3 or FLAC); more than max_seconds (> 0) of audio, "<path>: longer than N s".
+// MP3 or FLAC); more than max_seconds (> 0) of audio, "<path>: longer than N s, ...".
 Audio read_audio(const std::string& path, double max_seconds = kMaxInputSeconds);
 // Decodes a file held in memory (any format read_audio takes, e.g. an uploaded WAV),
 // mixed to mono, with read_audio's checks; `what` names the source in errors

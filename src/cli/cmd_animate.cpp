@@ -30,8 +30,9 @@ void setup(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   auto job = cli::SpeechJob::add_to(app);
   app.footer(
-      "Limits: at most --max-seconds of speech (default 3600 s); every sample finite (a NaN or\n"
-      "Inf in a float file is an error naming its time); a truncated or header-only file is an error.");
+      "Limits: at most --max-seconds of speech (default 3600 s; above 48 kHz, max-seconds x 48000\n"
+      "samples); every sample finite (a NaN or Inf in a float file is an error naming its time);\n"
+      "a truncated or header-only file is an error.");
   app.callback([=] {
     if (!text->empty() && !emotion->empty()) throw Error("animate: give --text or --emotion, not both");
     audio::Audio speech = audio::read_audio(*path, *max_seconds);

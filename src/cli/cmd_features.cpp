@@ -32,8 +32,9 @@ void setup(CLI::App& app) {
       "Features: 16 kHz, periodic Hann 400 (25 ms), hop 160 (10 ms), FFT 512, power,\n"
       "80 Slaney mel bands 0-8000 Hz (Slaney norm), ln(max(x, 1e-10)); frame i starts at\n"
       "sample 160 i, T = 1 + floor((N - 400) / 160) for N >= 400 samples, no padding.\n"
-      "Limits: at most --max-seconds of audio (default 3600 s); at least one frame (25 ms);\n"
-      "every sample finite (a NaN or Inf in a float file is an error naming its time).");
+      "Limits: at most --max-seconds of audio (default 3600 s; above 48 kHz, max-seconds x 48000\n"
+      "samples); at least one frame (25 ms); every sample finite (a NaN or Inf in a float\n"
+      "file is an error naming its time); a truncated or header-only file is an error.");
   app.callback([o] {
     auto t0 = std::chrono::steady_clock::now();
     audio::Audio a = audio::load_mono_16k(o->input, o->max_seconds);

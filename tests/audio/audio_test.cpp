@@ -405,6 +405,12 @@ TEST(ReadAudio, LongerThanTheLimitFailsBeforeReadingAFile) {
   const std::string msg = error_of([&] { audio::read_audio(p.string(), 2.5); });
   EXPECT_EQ(msg, p.string() + ": longer than 2.5 s, the limit on audio inputs (3.000 s in its header)");
   EXPECT_EQ(audio::kMaxInputSeconds, 3600);
+  // Above 48 kHz the limit counts samples: 2 s at 48 kHz is 1 s at 96 kHz.
+  fs::path fast = temp_dir() / "96k.flac";
+  write_file(fast, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 96000, 1, tone(300, 96000, 1.5, 0.5));
+  EXPECT_EQ(error_of([&] { audio::read_audio(fast.string(), 2.0); }),
+            fast.string() + ": longer than 1 s, the limit on audio inputs at 96000 Hz (1.500 s in its header)");
+  EXPECT_NEAR(audio::read_audio(fast.string(), 3.0).duration_s(), 1.5, 1e-9);
 }
 
 // A pipe's header may claim any length: nothing is reserved from it, the audio that does
