@@ -314,11 +314,14 @@ Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
   });
 
   auto api = [&o](const httplib::Request& req, httplib::Response& res) { apply(handle_api(o, api_request(req)), res); };
-  auto api_with_body = [&impl](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  // Fewer upload slots than workers, so that uploads never take them all.
+  const int max_uploads = std::clamp(o.max_uploads, 1, threads - 1);
+  auto api_with_body = [&impl, max_uploads](const httplib::Request& req, httplib::Response& res,
+                                            const httplib::ContentReader& reader) {
     const Options& opt = impl.opt;
-    UploadSlot slot(impl.uploads, std::max(1, opt.max_uploads));
+    UploadSlot slot(impl.uploads, max_uploads);
     if (!slot)
-      return fail(res, 503, "server: busy with " + std::to_string(opt.max_uploads) + " requests with a body; try again");
+      return fail(res, 503, "server: busy with " + std::to_string(max_uploads) + " requests with a body; try again");
     Request r = api_request(req);
     if (!read_body(opt, req, reader, r, res)) return;
     apply(handle_api(opt, r), res);
