@@ -9,12 +9,11 @@
 // hold a worker for ever: connections are served here through a stream with deadlines.
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <cmath>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 
 #include <arpa/inet.h>
-#include <cerrno>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
