@@ -147,6 +147,8 @@ Audio read_audio(const std::string& path, double max_seconds) {
   const auto status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) throw Error(path + ": no such audio file");
   if (std::filesystem::is_directory(status)) throw Error(path + ": is a directory, not an audio file");
+  if (std::filesystem::is_regular_file(status) && std::filesystem::file_size(path, ec) == 0)
+    throw Error(path + ": empty file (0 bytes), not audio");
   SF_INFO info{};
   std::unique_ptr<SNDFILE, SndfileCloser> f(sf_open(path.c_str(), SFM_READ, &info));
   if (!f) throw Error(path + ": cannot read as audio (" + sf_strerror(nullptr) + ")");

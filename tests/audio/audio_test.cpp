@@ -379,6 +379,11 @@ TEST(ReadAudio, HeaderOnlyFilesAndDirectoriesAreClearErrors) {
   msg = error_of([&] { audio::decode_audio(io::read_file(empty.string()), "upload"); });
   EXPECT_NE(msg.find("upload: no audio samples"), std::string::npos) << msg;
 
+  fs::path zero = dir / "zero_bytes.wav";
+  io::write_file_atomic(zero.string(), "");
+  msg = error_of([&] { audio::read_audio(zero.string()); });
+  EXPECT_EQ(msg, zero.string() + ": empty file (0 bytes), not audio");
+
   fs::path folder = dir / "a_folder.wav";
   fs::create_directories(folder);
   msg = error_of([&] { audio::load_mono_16k(folder.string()); });
