@@ -167,6 +167,15 @@ Audio decode_audio(const std::string& bytes, const std::string& what, double max
 
 int resampler_quality() { return SRC_SINC_MEDIUM_QUALITY; }
 
+Audio within_rates(Audio a, int lo_hz, int hi_hz, int to_hz, const std::string& what) {
+  if (a.sample_rate >= lo_hz && a.sample_rate <= hi_hz) return a;
+  try {
+    return resample(a, to_hz);
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
+  }
+}
+
 Audio resample(const Audio& in, int rate) {
   if (rate <= 0) throw Error("resample: target rate must be positive, got " + std::to_string(rate));
   if (in.sample_rate <= 0)

@@ -34,6 +34,10 @@ Audio read_audio(const std::string& path, double max_seconds = kMaxInputSeconds)
 Audio decode_audio(const std::string& bytes, const std::string& what, double max_seconds = kMaxInputSeconds);
 // Resamples to `rate` (band-limited, libsamplerate); returns a copy if rates match.
 Audio resample(const Audio& in, int rate);
+// `a` as it is when its rate lies in [lo_hz, hi_hz], else resampled to `to_hz`: a
+// consumer that takes a range of rates (the engine: 8..48 kHz) gets any recording.
+// Errors name `what`.
+Audio within_rates(Audio a, int lo_hz, int hi_hz, int to_hz, const std::string& what);
 // read_audio + resample to 16 kHz: what features and the model take.
 Audio load_mono_16k(const std::string& path, double max_seconds = kMaxInputSeconds);
 // 16-bit PCM WAV, written atomically; samples are clipped to [-1, 1].

@@ -38,13 +38,7 @@ void setup(CLI::App& app) {
     audio::Audio speech = audio::read_audio(*path, *max_seconds);
     // The engine takes 8..48 kHz; a recording at another rate is brought to the model's
     // 16 kHz first (a 96 kHz file was "sample rate 96000 Hz is outside 8000..48000").
-    if (speech.sample_rate < engine::kMinSampleRate || speech.sample_rate > engine::kMaxSampleRate) {
-      try {
-        speech = audio::resample(speech, audio::kModelRate);
-      } catch (const Error& e) {
-        throw Error(*path + ": " + e.what());
-      }
-    }
+    speech = audio::within_rates(std::move(speech), engine::kMinSampleRate, engine::kMaxSampleRate, audio::kModelRate, *path);
     std::string how = "neutral (no --text)", tagged;
     std::function<void(engine::Animator&)> set = [](engine::Animator&) {};
     std::vector<timeline::WordTiming> words;

@@ -119,16 +119,12 @@ audio::Audio decode_speech(const std::string& bytes, double max_seconds) {
     const std::string msg = e.what();
     bad(msg, msg.find("longer than") != std::string::npos ? 413 : 400);
   }
-  if (a.samples.empty()) bad("audio: no samples");
-  for (std::size_t i = 0; i < a.samples.size(); ++i)
-    if (!std::isfinite(a.samples[i])) bad("audio: sample " + std::to_string(i) + " is not a finite number");
-  // The engine takes 8..48 kHz; other rates are brought to the model's 16 kHz first.
-  if (a.sample_rate < engine::kMinSampleRate || a.sample_rate > engine::kMaxSampleRate) {
-    try {
-      a = audio::resample(a, audio::kModelRate);
-    } catch (const Error& e) {
-      bad(std::string("audio: ") + e.what());
-    }
+  // decode_audio has refused empty and non-finite audio; the engine takes 8..48 kHz,
+  // other rates are brought to the model's 16 kHz first.
+  try {
+    a = audio::within_rates(std::move(a), engine::kMinSampleRate, engine::kMaxSampleRate, audio::kModelRate, "audio");
+  } catch (const Error& e) {
+    bad(e.what());
   }
   return a;
 }
