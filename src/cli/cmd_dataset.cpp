@@ -16,7 +16,10 @@ void setup(CLI::App& app) {
   auto opt = std::make_shared<datagen::BuildOptions>();
   auto shard = std::make_shared<std::string>("0/1");
   CLI::App* build = app.add_subcommand("build", "Generate (features, conditioning, targets) items; resumable");
-  build->add_option("--scenarios", opt->scenarios, "scenario JSONL (docs/scenarios.md)")->required();
+  build->add_option("--scenarios", opt->scenarios,
+                    "scenario JSONL (docs/scenarios.md); bad lines are reported (file:line) and skipped, as "
+                    "`scenarios validate` reports them")
+      ->required();
   build->add_option("-o,--output", opt->out, "data set folder")->required();
   build->add_option("--shard", *shard, "this process's part, i/N (0-based)");
   build->add_option("--jobs", opt->jobs, "generator threads");

@@ -6,9 +6,11 @@
 #include <map>
 
 #include "cli/command.h"
+#include "dataset/item.h"
 #include "emotion/classes.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "io/printable.h"
 #include "scenarios/goemotions.h"
 #include "scenarios/scenario.h"
 
@@ -18,7 +20,12 @@ using namespace emosync;
 void setup(CLI::App& app) {
   app.require_subcommand(1);
   auto file = std::make_shared<std::string>();
-  CLI::App* validate = app.add_subcommand("validate", "Report every bad line (line number and field); exit 1 if any");
+  CLI::App* validate = app.add_subcommand(
+      "validate",
+      "Report every bad line (file:line and field); exit 1 if any. Checks what `dataset build` needs: ids of " +
+          std::string(dataset::kIdRule) + " (at most " + std::to_string(dataset::kMaxIdLength) + "), at most " +
+          std::to_string(scenarios::kMaxTurns) + " turns of at most " + std::to_string(scenarios::kMaxTextBytes) +
+          " bytes of text each, and every recorded file a turn names readable");
   validate->add_option("file", *file, "scenario JSONL file")->required();
   validate->callback([file] {
     scenarios::LoadReport r = scenarios::load_scenarios(*file);
@@ -84,10 +91,16 @@ void setup(CLI::App& app) {
       if (a != std::string::npos) texts[line.substr(0, a)] = line.substr(b + 1);
     }
     std::vector<std::string> ids;
+    if (!fs::is_directory(fs::path(imp->dir) / "phones") || !fs::is_directory(fs::path(imp->dir) / "wav"))
+      throw Error(imp->dir + ": expected the folders wav/ and phones/ (LJ Speech layout)");
     for (const auto& e : fs::directory_iterator(fs::path(imp->dir) / "phones"))
       if (e.path().extension() == ".tsv" && fs::exists(fs::path(imp->dir) / "wav" / (e.path().stem().string() + ".wav")))
         ids.push_back(e.path().stem().string());
     std::sort(ids.begin(), ids.end());
+    for (const auto& id : ids)
+      if (!dataset::is_safe_id("rec-" + id))
+        throw Error((fs::path(imp->dir) / "phones" / (id + ".tsv")).string() + ": the clip's id 'rec-" + io::printable(id) +
+                    "' would not be a valid scenario id (" + dataset::kIdRule + "): rename the clip");
     if (imp->holdout >= ids.size()) throw Error(imp->dir + ": --holdout leaves no clips");
     ids.resize(ids.size() - imp->holdout);
     fs::path out_dir = fs::absolute(imp->out).parent_path();

@@ -3,11 +3,27 @@
 // (ARCHITECTURE.md §5). features are log-mel at 100 frames/s; cond and targets are
 // at the model fps (30) and cover the same time span.
 #include <string>
+#include <string_view>
 
 #include "io/json_file.h"
 #include "io/npy.h"
 
 namespace emosync::dataset {
+
+// An item id names its folder in the store, so it must be a safe file-name
+// component: 1..kMaxIdLength bytes of letters, digits, '-', '_' and '.', not
+// starting with '.' (no "..", no hidden or temporary names, no '/'). Scenario ids
+// are item ids and follow the same rule.
+constexpr std::size_t kMaxIdLength = 200;
+constexpr const char* kIdRule = "1-200 letters, digits, '-', '_' or '.', not starting with '.'";
+inline bool is_safe_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength || id[0] == '.') return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+          c == '.'))
+      return false;
+  return true;
+}
 
 struct Item {
   std::string id;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 
 #include <fcntl.h>
@@ -19,11 +20,59 @@ namespace fs = std::filesystem;
 namespace {
 const char* kArrays[3] = {"features.npy", "cond.npy", "targets.npy"};
 
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 200 || id[0] == '.') return false;
-  for (char c : id)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
-  return true;
+// One line of a manifest: its entry, or why it cannot be one.
+struct ManifestLine {
+  std::size_t number = 0;
+  std::string text;
+  std::optional<ManifestEntry> entry;
+  std::string problem;  // "DIR/manifest.jsonl:N: ..." when there is no entry
+};
+
+// Every non-empty line of a shard's manifest, each parsed on its own, so one damaged
+// line (a crash can leave garbage or zeros) hides none of the others. An entry's id
+// and file names become paths: they must be safe file-name components.
+std::vector<ManifestLine> read_manifest_lines(const std::string& shard_dir) {
+  fs::path path = fs::path(shard_dir) / "manifest.jsonl";
+  std::vector<ManifestLine> out;
+  if (!fs::exists(path)) return out;
+  std::string bytes = io::read_file(path.string());
+  std::size_t n = 0;
+  for (std::size_t at = 0; at < bytes.size();) {
+    std::size_t nl = bytes.find('\n', at);
+    if (nl == std::string::npos) nl = bytes.size();
+    ManifestLine l;
+    l.number = ++n;
+    l.text = bytes.substr(at, nl - at);
+    at = nl + 1;
+    if (l.text.empty()) continue;
+    std::string where = path.string() + ":" + std::to_string(n);
+    try {
+      io::Json j = io::parse_json(l.text, path.string(), n);
+      bool ok = j.is_object() && j.contains("id") && j["id"].is_string() && is_safe_id(j["id"].get<std::string>()) &&
+                j.contains("files") && j["files"].is_object();
+      if (ok)
+        for (auto it = j["files"].begin(); it != j["files"].end(); ++it) ok = ok && is_safe_id(it.key()) && it->is_string();
+      if (!ok) throw Error(where + ": not a manifest entry (an object with a safe 'id' and 'files' {name: sha256})");
+      l.entry = ManifestEntry{std::move(j)};
+    } catch (const Error& e) {
+      l.problem = e.what();
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+// What is wrong with the files of a listed item: missing, or not what was written.
+std::vector<std::string> item_file_problems(const std::string& shard_dir, const ManifestEntry& e) {
+  std::vector<std::string> problems;
+  fs::path d = fs::path(shard_dir) / "items" / e.id();
+  for (auto it = e.json.at("files").begin(); it != e.json.at("files").end(); ++it) {
+    fs::path f = d / it.key();
+    if (!fs::is_regular_file(f)) problems.push_back(f.string() + ": missing");
+    else if (io::sha256_hex(io::read_file(f.string())) != it.value().get<std::string>())
+      problems.push_back(f.string() + ": checksum mismatch");
+  }
+  return problems;
 }
 
 }  // namespace
@@ -46,27 +95,25 @@ std::string ShardId::dir_name() const {
 bool ShardId::owns(const std::string& id) const { return io::fnv1a64(id) % count == index; }
 
 ShardStore::ShardStore(std::string root, ShardId shard) : dir_((fs::path(root) / shard.dir_name()).string()) {
+  if (fs::exists(root) && !fs::is_directory(root)) throw Error(root + ": not a folder (the data set's folder)");
   fs::create_directories(fs::path(dir_) / "items");
   recover();
 }
 
 std::vector<ManifestEntry> read_manifest(const std::string& shard_dir) {
   std::vector<ManifestEntry> out;
-  std::ifstream in(fs::path(shard_dir) / "manifest.jsonl");
-  std::string line;
-  std::size_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty()) continue;
-    try {
-      out.push_back({io::Json::parse(line)});
-    } catch (const std::exception&) {
-      throw Error(shard_dir + "/manifest.jsonl:" + std::to_string(n) + ": not a JSON line");
-    }
+  for (auto& l : read_manifest_lines(shard_dir)) {
+    if (!l.entry) throw Error(l.problem);
+    out.push_back(std::move(*l.entry));
   }
   return out;
 }
 
+// Makes the shard what its manifest says, and the manifest true: a torn last line is
+// cut, damaged lines, repeated ids and items whose files are missing or damaged are
+// dropped (so the build makes those items again), and folders no line lists are
+// removed. The manifest is rewritten first, the folders removed after: a kill in
+// between leaves orphans, which the next open removes.
 void ShardStore::recover() {
   fs::path manifest = fs::path(dir_) / "manifest.jsonl";
   if (fs::exists(manifest)) {
@@ -81,9 +128,32 @@ void ShardStore::recover() {
       recovery_.push_back("cut a torn manifest line (" + std::to_string(bytes.size() - keep) + " bytes)");
       fs::resize_file(manifest, keep);
     }
-    entries_ = read_manifest(dir_);
   }
-  for (const auto& e : entries_) ids_.insert(e.id());
+  std::string kept;
+  bool dropped = false;
+  for (auto& l : read_manifest_lines(dir_)) {
+    if (!l.entry) {
+      recovery_.push_back("dropped " + l.problem);
+      dropped = true;
+      continue;
+    }
+    std::string id = l.entry->id();
+    if (ids_.count(id)) {
+      recovery_.push_back("dropped manifest line " + std::to_string(l.number) + ": " + id + " is listed twice");
+      dropped = true;
+      continue;
+    }
+    std::vector<std::string> problems = item_file_problems(dir_, *l.entry);
+    if (!problems.empty()) {
+      recovery_.push_back("will rebuild " + id + ": " + problems.front());
+      dropped = true;
+      continue;
+    }
+    ids_.insert(id);
+    entries_.push_back(std::move(*l.entry));
+    kept += l.text + "\n";
+  }
+  if (dropped) io::write_file_atomic(manifest.string(), kept);
   for (const auto& d : fs::directory_iterator(fs::path(dir_) / "items")) {
     std::string name = d.path().filename().string();
     if (!ids_.count(name)) {
@@ -109,7 +179,7 @@ std::vector<ManifestEntry> ShardStore::entries() const {
 }
 
 void ShardStore::commit(const Item& item) {
-  if (!valid_id(item.id)) throw Error("item id '" + item.id + "' must be letters, digits, '-', '_' or '.'");
+  if (!is_safe_id(item.id)) throw Error(dir_ + ": item id '" + item.id + "' must be " + kIdRule);
   if (item.cond.rows() != item.targets.rows())
     throw Error(item.id + ": cond has " + std::to_string(item.cond.rows()) + " frames, targets " +
                 std::to_string(item.targets.rows()));
@@ -179,37 +249,34 @@ VerifyReport verify(const std::string& root) {
   VerifyReport r;
   std::set<std::string> seen;
   for (const auto& sd : shard_dirs(root)) {
+    const std::string repair = " (run `dataset build` for " + fs::path(sd).filename().string() + " again to repair)";
     std::set<std::string> listed;
-    std::vector<ManifestEntry> manifest;
-    try {
-      manifest = read_manifest(sd);
-    } catch (const Error& ex) {
-      r.problems.push_back(std::string(ex.what()) + " (an interrupted build: run it again to repair)");
-      continue;
-    }
-    for (const auto& e : manifest) {
-      ++r.items;
-      std::string id = e.id();
-      listed.insert(id);
-      if (!seen.insert(id).second) r.problems.push_back(sd + ": duplicate item " + id);
-      fs::path d = fs::path(sd) / "items" / id;
-      for (auto it = e.json.at("files").begin(); it != e.json.at("files").end(); ++it) {
-        fs::path f = d / it.key();
-        if (!fs::exists(f)) {
-          r.problems.push_back(f.string() + ": missing");
-          continue;
-        }
-        if (io::sha256_hex(io::read_file(f.string())) != it.value().get<std::string>())
-          r.problems.push_back(f.string() + ": checksum mismatch");
+    for (const auto& l : read_manifest_lines(sd)) {
+      if (!l.entry) {
+        r.problems.push_back(l.problem + repair);
+        continue;
       }
+      ++r.items;
+      std::string id = l.entry->id();
+      if (!listed.insert(id).second) {
+        r.problems.push_back(sd + "/manifest.jsonl:" + std::to_string(l.number) + ": " + id + " is listed twice" + repair);
+        continue;
+      }
+      if (!seen.insert(id).second)
+        r.problems.push_back(sd + ": " + id + " is also in another shard folder (builds with different shard counts "
+                                          "into one folder?): keep one shard layout");
+      std::vector<std::string> problems = item_file_problems(sd, *l.entry);
+      for (const auto& p : problems) r.problems.push_back(p + repair);
+      if (!problems.empty()) continue;
       try {
         Item item = load_item(sd, id);
-        if (item.cond.cols() != 19) r.problems.push_back(id + ": cond.npy must have 19 columns");
-        if (item.targets.cols() != 52) r.problems.push_back(id + ": targets.npy must have 52 columns");
-        if (item.cond.rows() != item.targets.rows()) r.problems.push_back(id + ": cond and targets differ in frames");
+        if (item.cond.cols() != 19) r.problems.push_back(sd + ": " + id + ": cond.npy must have 19 columns");
+        if (item.targets.cols() != 52) r.problems.push_back(sd + ": " + id + ": targets.npy must have 52 columns");
+        if (item.cond.rows() != item.targets.rows())
+          r.problems.push_back(sd + ": " + id + ": cond and targets differ in frames");
         for (float v : item.targets.data)
           if (!(v >= 0.f && v <= 1.f)) {
-            r.problems.push_back(id + ": targets outside [0, 1]");
+            r.problems.push_back(sd + ": " + id + ": targets outside [0, 1]");
             break;
           }
       } catch (const Error& ex) {
@@ -218,7 +285,7 @@ VerifyReport verify(const std::string& root) {
     }
     for (const auto& d : fs::directory_iterator(fs::path(sd) / "items"))
       if (!listed.count(d.path().filename().string()))
-        r.problems.push_back(d.path().string() + ": not in the manifest");
+        r.problems.push_back(d.path().string() + ": not in the manifest" + repair);
   }
   return r;
 }

@@ -1,6 +1,7 @@
 #include "scenarios/goemotions.h"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -99,7 +100,10 @@ GoEmotionsBuild build_goemotions_scenarios(const GoEmotionsOptions& opt) {
       // ambiguous and left out rather than guessed.
       std::vector<std::size_t> classes;
       for (const auto& l : split(f[1], ',')) {
-        std::size_t idx = std::stoul(l);
+        std::size_t idx = 0;
+        auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), idx);
+        if (ec != std::errc() || end != l.data() + l.size() || l.empty())
+          throw Error(path + ":" + std::to_string(n) + ": label index '" + l + "' is not a number");
         if (idx >= map.size()) throw Error(path + ":" + std::to_string(n) + ": label index " + l + " out of range");
         if (std::find(classes.begin(), classes.end(), map[idx]) == classes.end()) classes.push_back(map[idx]);
       }

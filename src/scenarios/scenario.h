@@ -5,6 +5,7 @@
 // alignment or a Live Link Face capture (a "real" turn).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emotion/anchors.h"
@@ -33,18 +34,32 @@ struct Scenario {
   std::size_t line = 0;  // 1-based line in its file
 };
 
-// Parses one line; throws emosync::Error "FILE:LINE: field: problem".
+// Limits of one scenario (a generated item holds every turn's speech in memory).
+constexpr std::size_t kMaxTurns = 64;
+constexpr std::size_t kMaxTextBytes = 2000;  // per turn
+
+// Parses one line; throws emosync::Error "FILE:LINE: field: problem". The id must be
+// a safe file-name component (dataset::is_safe_id). Touches no file: the recorded
+// material a turn names is checked by load_scenarios.
 Scenario parse_scenario(const std::string& json_line, const std::string& file, std::size_t line_no);
 std::string to_json_line(const Scenario& s);
 
 struct LoadReport {
   std::vector<Scenario> scenarios;
-  std::vector<std::string> errors;  // one per bad line, "FILE:LINE: field: problem"
+  std::vector<std::string> errors;  // one per bad line, "FILE:LINE: field: problem", in line order
   std::size_t lines = 0;
 };
 
-// Reads a JSONL file. Bad lines are collected in `errors` (and skipped) unless
-// `strict`, in which case the first one throws. Duplicate ids are errors.
+// Parses scenario JSONL from memory; `name` (a path or a label) starts every error and
+// is the folder relative paths resolve against. Bad lines are collected in `errors`
+// (and skipped) unless `strict`, in which case the first one throws. Duplicate ids
+// are errors. Touches no file (the entry point of the scenario fuzz target).
+LoadReport parse_scenarios(std::string_view text, const std::string& name, bool strict = false);
+
+// Reads a JSONL file and parses it as parse_scenarios does, and also checks what a
+// build will need from disk: every audio, alignment, words and capture file a turn
+// names exists and is a readable regular file. A path that is not a readable regular
+// file, or a file without a single scenario, throws.
 LoadReport load_scenarios(const std::string& path, bool strict = false);
 
 }  // namespace emosync::scenarios

@@ -96,3 +96,85 @@ TEST(ShardId, DeterministicPartition) {
   EXPECT_THROW(ShardId::parse("3/3"), Error);
   EXPECT_THROW(ShardId::parse("x"), Error);
 }
+
+static std::size_t manifest_lines(const std::string& dir) {
+  std::ifstream in(fs::path(dir) / "manifest.jsonl");
+  std::size_t n = 0;
+  for (std::string l; std::getline(in, l);) n += !l.empty();
+  return n;
+}
+
+// A resumed build counted items whose files were gone as done, so "run it again"
+// repaired nothing: the store drops such entries on open and the build makes them anew.
+TEST(ShardStore, ReopeningDropsItemsWithMissingOrDamagedFiles) {
+  fs::path root = fresh("ds_damaged_items");
+  std::string dir;
+  {
+    ShardStore s(root.string(), ShardId::parse("0/1"));
+    for (const char* id : {"a", "b", "c"}) s.commit(make_item(id, 30));
+    dir = s.dir();
+  }
+  fs::remove(fs::path(dir) / "items" / "a" / "targets.npy");
+  { std::fstream(fs::path(dir) / "items" / "b" / "cond.npy", std::ios::in | std::ios::out | std::ios::binary).seekp(200).put('x'); }
+  VerifyReport before = verify(root.string());
+  ASSERT_EQ(before.problems.size(), 2u);
+  EXPECT_NE(before.problems[0].find("again to repair"), std::string::npos) << before.problems[0];
+
+  ShardStore s(root.string(), ShardId::parse("0/1"));
+  EXPECT_FALSE(s.has("a"));
+  EXPECT_FALSE(s.has("b"));
+  EXPECT_TRUE(s.has("c"));
+  EXPECT_EQ(manifest_lines(dir), 1u);
+  EXPECT_FALSE(fs::exists(fs::path(dir) / "items" / "a"));
+  EXPECT_NO_THROW(s.commit(make_item("a", 30)));
+  EXPECT_NO_THROW(s.commit(make_item("b", 30)));
+  VerifyReport after = verify(root.string());
+  EXPECT_EQ(after.items, 3u);
+  EXPECT_TRUE(after.problems.empty()) << after.problems.front();
+}
+
+// A damaged line in the middle of the manifest (not a torn tail) made every open
+// throw, so verify's "run it again to repair" could never come true.
+TEST(ShardStore, DamagedManifestLinesAreReportedEachAndDroppedOnReopen) {
+  fs::path root = fresh("ds_damaged_manifest");
+  std::string dir;
+  {
+    ShardStore s(root.string(), ShardId::parse("0/1"));
+    s.commit(make_item("a", 30));
+    dir = s.dir();
+  }
+  {
+    std::ofstream m(fs::path(dir) / "manifest.jsonl", std::ios::app);
+    m << std::string(12, '\0') << "\n" << R"({"id": "../../outside", "files": {"x": "00"}})" << "\n";
+  }
+  {
+    ShardStore s(root.string(), ShardId::parse("0/1"));
+    s.commit(make_item("b", 30));
+  }
+  // ... so a damaged line sits between good ones. Before the fix the reopen above threw.
+  VerifyReport before = verify(root.string());
+  ASSERT_EQ(before.problems.size(), 0u) << "reopening must already have dropped both lines";
+  EXPECT_EQ(before.items, 2u);
+  EXPECT_EQ(manifest_lines(dir), 2u);
+
+  // verify on its own reports every bad line with its number.
+  { std::ofstream(fs::path(dir) / "manifest.jsonl", std::ios::app) << "{not json\n" << "[1, 2]\n"; }
+  VerifyReport r = verify(root.string());
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_NE(r.problems[0].find("manifest.jsonl:3:"), std::string::npos) << r.problems[0];
+  EXPECT_NE(r.problems[1].find("manifest.jsonl:4:"), std::string::npos) << r.problems[1];
+  ShardStore s(root.string(), ShardId::parse("0/1"));
+  EXPECT_EQ(s.size(), 2u);
+  EXPECT_TRUE(verify(root.string()).problems.empty());
+}
+
+TEST(ShardStore, ADataSetFolderThatIsAFileIsNamed) {
+  fs::path root = fresh("ds_is_a_file");
+  { std::ofstream(root.string()) << "x"; }
+  try {
+    ShardStore s(root.string(), ShardId::parse("0/1"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(root.string() + ": not a folder"), std::string::npos) << e.what();
+  }
+}
