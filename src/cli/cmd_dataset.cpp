@@ -3,10 +3,12 @@
 
 #include "cli/command.h"
 #include "dataset/card.h"
+#include "dataset/item.h"
 #include "dataset/shard_store.h"
 #include "datagen/build.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "scenarios/scenario.h"
 
 namespace {
 using namespace emosync;
@@ -18,7 +20,9 @@ void setup(CLI::App& app) {
   CLI::App* build = app.add_subcommand("build", "Generate (features, conditioning, targets) items; resumable");
   build->add_option("--scenarios", opt->scenarios,
                     "scenario JSONL (docs/scenarios.md); bad lines are reported (file:line) and skipped, as "
-                    "`scenarios validate` reports them")
+                    "`scenarios validate` reports them. Limits: ids of " + std::string(dataset::kIdRule) + ", at most " +
+                        std::to_string(scenarios::kMaxTurns) + " turns of at most " +
+                        std::to_string(scenarios::kMaxTextBytes) + " bytes of text each")
       ->required();
   build->add_option("-o,--output", opt->out, "data set folder")->required();
   build->add_option("--shard", *shard, "this process's part, i/N (0-based)");
