@@ -51,7 +51,7 @@ void setup(CLI::App& app) {
     io::write_file_atomic(o->out_dir + "/phones.tsv", r.phones_tsv());
     io::write_file_atomic(o->out_dir + "/words.tsv", r.words_tsv());
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%s: %.2f s, %zu words, %zu phone spans, confidence %.2f (%.3f nats/frame over a free phone loop) -> %s/{phones,words}.tsv (%.0f x real time)\n",
+    std::printf("%s: %.2f s, %zu words, %zu phone spans, confidence %.2f (path %.2f nats/frame below the best senone) -> %s/{phones,words}.tsv (%.0f x real time)\n",
                 o->input.c_str(), r.duration_s, r.word_index.size(), r.phones.size(), r.confidence, r.score_gap,
                 o->out_dir.c_str(), s > 0 ? r.duration_s / s : 0.0);
     for (const auto& w : r.espeak_words) std::printf("  '%s' is not in the dictionary: pronounced by espeak-ng\n", w.c_str());

@@ -11,6 +11,8 @@
 
 #include "align/align.h"
 #include "align/pronounce.h"
+#include "align/text_lips.h"
+#include "arkit/blendshapes.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "tts/tts.h"
@@ -210,4 +212,36 @@ TEST(AlignBadInput, RequireMatchNamesTheInput) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("speech.wav: the transcript does not match"), std::string::npos);
   }
+}
+
+// --lips text: the teacher takes LIPSYNC and SHARED, the model keeps EXPRESSION, and a
+// vowel squeezed between bilabials parts the lips at its centre only.
+TEST(TextLips, BlendKeepsExpressionAndPartsLipsInVowels) {
+  align::Alignment a;
+  a.phones = {{0.0, 0.1, "B"}, {0.1, 0.4, "AA"}, {0.4, 0.5, "B"}, {0.5, 1.0, "sil"}};
+  a.duration_s = 1.0;
+  audio::Audio speech;
+  speech.samples.assign(16000, 0.f);
+  for (std::size_t i = 0; i < 8000; ++i) speech.samples[i] = 0.3f * std::sin(i * 0.05f);
+  const std::size_t n = 30, jaw = arkit::index_of("jawOpen"), close = arkit::index_of("mouthClose"),
+                    brow = arkit::index_of("browInnerUp");
+  std::vector<float> frames(n * arkit::kCount, 0.5f);
+  align::blend_text_lips(frames, 30, speech, a);
+  for (std::size_t f = 0; f < n; ++f) EXPECT_FLOAT_EQ(frames[f * arkit::kCount + brow], 0.5f) << f;
+  // Middle third of the AA (0.2-0.3 s): mouthClose at most a quarter of jawOpen.
+  for (std::size_t f = 6; f <= 9; ++f)
+    EXPECT_LE(frames[f * arkit::kCount + close], 0.25f * frames[f * arkit::kCount + jaw] + 1e-6f) << f;
+
+  std::vector<float> held(n * arkit::kCount, 0.f);
+  for (std::size_t f = 0; f < n; ++f) held[f * arkit::kCount + close] = 0.6f, held[f * arkit::kCount + jaw] = 0.2f;
+  align::release_lips_in_vowels(held, 30, a);
+  EXPECT_FLOAT_EQ(held[1 * arkit::kCount + close], 0.6f);   // inside the first B
+  EXPECT_FLOAT_EQ(held[13 * arkit::kCount + close], 0.6f);  // inside the second B
+  EXPECT_NEAR(held[7 * arkit::kCount + close], 0.05f, 1e-6f);
+}
+
+TEST(TextLips, LipSourceNames) {
+  EXPECT_EQ(align::lip_source_from_string("text", "--lips"), align::LipSource::Text);
+  EXPECT_EQ(align::lip_source_from_string("audio", "--lips"), align::LipSource::Audio);
+  EXPECT_THROW(align::lip_source_from_string("video", "--lips"), Error);
 }

@@ -1,0 +1,39 @@
+#pragma once
+// `--lips text`: the mouth from the words. The rule-based lipsync teacher, driven by the
+// forced alignment's phones (and the audio's energy), gives the LIPSYNC and SHARED
+// channels, blended with the model's; the model keeps the EXPRESSION channels (brows,
+// eyes, cheeks: what an alignment cannot know). Better than the audio alone when the
+// transcript is exact and the voice is clear: every p/b/m seals and open vowels open. The
+// audio alone is better when the text is loose (ad libs, a script that was not followed),
+// for singing or shouting, and where no transcript exists.
+#include <string>
+#include <vector>
+
+#include "align/align.h"
+#include "teacher/teacher.h"
+
+namespace emosync::align {
+
+enum class LipSource { Audio, Text };
+// "audio" | "text"; throws emosync::Error naming `what` otherwise.
+LipSource lip_source_from_string(const std::string& s, const std::string& what);
+
+// The teacher's share of the LIPSYNC and SHARED channels under --lips text.
+constexpr float kTextLipsWeight = 0.8f;
+
+// The alignment's phones as the teacher reads them (ARPAbet; silence as "sil").
+teacher::PhoneTimeline phone_timeline(const Alignment& a);
+
+// frames x 52 at `fps` (canonical ARKit order), changed in place: channel c of the
+// LIPSYNC and SHARED groups becomes weight * teacher + (1 - weight) * model; then the
+// lips part in every vowel (release_lips_in_vowels).
+void blend_text_lips(std::vector<float>& frames, double fps, const audio::Audio& speech, const Alignment& a,
+                     float weight = kTextLipsWeight);
+
+// In a vowel the lips are apart: mouthClose is brought down to at most
+// kVowelCloseShare x jawOpen over the vowel's middle third (ramped in and out over the
+// outer thirds). Part of blend_text_lips.
+constexpr float kVowelCloseShare = 0.25f;
+void release_lips_in_vowels(std::vector<float>& frames, double fps, const Alignment& a);
+
+}  // namespace emosync::align
