@@ -311,6 +311,37 @@ std::string spans_tsv(const std::vector<Span>& spans) {
 std::string Alignment::phones_tsv() const { return spans_tsv(phones); }
 std::string Alignment::words_tsv() const { return spans_tsv(words); }
 
+std::vector<timeline::WordTiming> word_timings(const Alignment& a) {
+  std::vector<timeline::WordTiming> out(a.transcript_words);
+  double cursor = 0;
+  // The non-sil spans are the aligned words in order, word_index their positions.
+  std::size_t w = 0, next = 0;
+  for (const auto& span : a.words) {
+    if (span.label == "sil") continue;
+    const std::size_t i = a.word_index[w++];
+    for (; next < i; ++next) out[next] = {cursor, cursor, ""};
+    out[i] = {span.start_s, span.end_s, span.label};
+    cursor = span.end_s;
+    next = i + 1;
+  }
+  for (; next < a.transcript_words; ++next) out[next] = {cursor, cursor, ""};
+  return out;
+}
+
+std::vector<timeline::WordTiming> align_words_or_warn(Aligner& aligner, const audio::Audio& speech,
+                                                      const std::string& transcript, std::string* warning,
+                                                      Alignment* alignment) {
+  try {
+    Alignment a = aligner.align(speech, transcript);
+    require_match(a, "align", aligner.config().min_confidence);
+    if (alignment) *alignment = a;
+    return word_timings(a);
+  } catch (const Error& e) {
+    if (warning) *warning = e.what();
+    return {};
+  }
+}
+
 void require_match(const Alignment& a, const std::string& what, double min_confidence) {
   if (a.matched) return;
   throw Error(what + ": the transcript does not match the speech (alignment confidence " + fmt(a.confidence, 2) +

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "audio/audio.h"
+#include "timeline/timeline.h"
 
 namespace emosync::align {
 
@@ -97,5 +98,16 @@ class Aligner {
 // Throws emosync::Error "<what>: the transcript does not match the speech (confidence
 // C < min M ...)" when !a.matched.
 void require_match(const Alignment& a, const std::string& what, double min_confidence);
+
+// One timing per transcript word (what timeline::place indexes): aligned words their
+// span, a word of punctuation only an empty span where the previous word ended.
+std::vector<timeline::WordTiming> word_timings(const Alignment& a);
+
+// For `animate` and the API: aligns, and on any failure (transcript not matching, audio
+// too long or silent, model missing) returns no timings and sets `warning` to why, so
+// the caller falls back to the spread estimate.
+std::vector<timeline::WordTiming> align_words_or_warn(Aligner& aligner, const audio::Audio& speech,
+                                                      const std::string& transcript, std::string* warning,
+                                                      Alignment* alignment = nullptr);
 
 }  // namespace emosync::align

@@ -245,3 +245,22 @@ TEST(TextLips, LipSourceNames) {
   EXPECT_EQ(align::lip_source_from_string("audio", "--lips"), align::LipSource::Audio);
   EXPECT_THROW(align::lip_source_from_string("video", "--lips"), Error);
 }
+
+// animate's timings: one per transcript word, punctuation-only words an empty span.
+TEST(AlignWords, TimingsCoverEveryTranscriptWord) {
+  align::Alignment r = aligner().align(spoken().audio, "[joy:80] The quick brown fox -- jumps over the lazy dog, and a big moose bumps into my map.");
+  auto t = align::word_timings(r);
+  ASSERT_EQ(t.size(), 18u);
+  EXPECT_EQ(t[3].word, "fox");
+  EXPECT_EQ(t[4].word, "");
+  EXPECT_EQ(t[4].start_s, t[3].end_s);
+  EXPECT_EQ(t[4].end_s, t[3].end_s);
+  EXPECT_EQ(t[5].word, "jumps");
+  for (std::size_t i = 1; i < t.size(); ++i) EXPECT_GE(t[i].start_s, t[i - 1].end_s - 1e-9);
+
+  std::string warning;
+  audio::Audio silence;
+  silence.samples.assign(16000, 0.f);
+  EXPECT_TRUE(align::align_words_or_warn(aligner(), silence, kSentence, &warning).empty());
+  EXPECT_NE(warning.find("silent"), std::string::npos) << warning;
+}
