@@ -1,11 +1,13 @@
-// emosync animate speech.wav [--text "<tagged text>"] [--words words.tsv] -o out/: recorded
-// speech (any format libsndfile reads, any rate) -> the face, with the emotion flow of
-// the text placed at its words (from word timings when given, else spread over the
-// detected speech).
+// emosync animate speech.wav [--text "<tagged text>"] [--words words.tsv] [--lips text] -o out/:
+// recorded speech (any format libsndfile reads, any rate) -> the face, with the emotion
+// flow of the text placed at its words (from word timings when given, else from a forced
+// alignment of the text, else spread over the detected speech).
 #include <cstdio>
 #include <functional>
 #include <memory>
 
+#include "align/align.h"
+#include "align/text_lips.h"
 #include "audio/audio.h"
 #include "cli/command.h"
 #include "cli/speech_job.h"
@@ -28,13 +30,30 @@ void setup(CLI::App& app) {
   app.add_option("--max-seconds", *max_seconds, "longest speech to read; longer input (or a pipe that goes on) is an error")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  auto lips = std::make_shared<std::string>("audio");
+  app.add_option("--lips", *lips,
+                 "audio: lips from the speech alone (the model); text: from the aligned --text (exact transcripts, "
+                 "docs/align.md)")
+      ->capture_default_str();
+  auto no_align = std::make_shared<bool>(false);
+  app.add_flag("--no-align", *no_align, "do not align --text to the speech: tags go on the spread estimate");
+  auto align_config = std::make_shared<align::AlignConfig>();
+  app.add_option("--align-model", align_config->model_dir, "pocketsphinx acoustic model for the alignment")
+      ->capture_default_str();
+  app.add_option("--align-dict", align_config->dict, "its pronouncing dictionary")->capture_default_str();
   auto job = cli::SpeechJob::add_to(app);
   app.footer(
       "Limits: at most --max-seconds of speech (default 3600 s; above 48 kHz, max-seconds x 48000\n"
       "samples); every sample finite (a NaN or Inf in a float file is an error naming its time);\n"
-      "a truncated or header-only file is an error.");
+      "a truncated or header-only file is an error.\n"
+      "With --text and no --words the text is aligned to the speech (emosync align) and every tag starts\n"
+      "at its word; when the alignment fails (the text does not match, more than 600 s or 4000 words,\n"
+      "silence) a warning says why and the tags go on the spread estimate (and --lips text keeps the\n"
+      "audio lips).");
   app.callback([=] {
     if (!text->empty() && !emotion->empty()) throw Error("animate: give --text or --emotion, not both");
+    const align::LipSource lip_source = align::lip_source_from_string(*lips, "animate: --lips");
+    if (lip_source == align::LipSource::Text && text->empty()) throw Error("animate: --lips text needs --text");
     audio::Audio speech = audio::read_audio(*path, *max_seconds);
     // The engine takes 8..48 kHz; a recording at another rate is brought to the model's
     // 16 kHz first (a 96 kHz file was "sample rate 96000 Hz is outside 8000..48000").
@@ -55,12 +74,40 @@ void setup(CLI::App& app) {
       set = [name, intensity](engine::Animator& a) { a.set_emotion(name, intensity); };
       how = "one emotion for the clip";
       tagged = "[" + *emotion + "]";
-    } else if (!text->empty()) {
+    }
+    // The alignment: word timings for the tags (unless --words gives them) and the
+    // phones --lips text needs. Any failure is a warning; the clip is still animated.
+    align::Alignment alignment;
+    bool aligned = false;
+    if (!text->empty()) {
       tagged = job->tagged_text(*text, &how);
+      const bool need_words = words_path->empty() && !*no_align;
+      if (need_words || lip_source == align::LipSource::Text) {
+        std::string warning;
+        std::vector<timeline::WordTiming> timed;
+        try {
+          align::Aligner aligner(*align_config);
+          timed = align::align_words_or_warn(aligner, speech, tagged, &warning, &alignment);
+        } catch (const Error& e) {
+          warning = e.what();
+        }
+        aligned = !timed.empty();
+        if (aligned) {
+          std::printf("aligned %zu words to the speech (confidence %.2f)\n", alignment.word_index.size(),
+                      alignment.confidence);
+          if (need_words) words = std::move(timed);
+        } else {
+          std::string fallback = need_words ? "the tags go on the spread estimate" : "the tags follow --words";
+          if (lip_source == align::LipSource::Text) fallback += " and the lips follow the audio";
+          std::fprintf(stderr, "animate: warning: %s; %s\n", warning.c_str(), fallback.c_str());
+        }
+      }
       set = [tagged, words](engine::Animator& a) { a.set_timeline(tagged, words); };
     }
     std::printf("%s: %s\n", tagged.empty() ? "neutral" : tagged.c_str(), how.c_str());
-    job->write(speech, job->animate(speech, set), tagged);
+    std::vector<float> frames = job->animate(speech, set);
+    if (lip_source == align::LipSource::Text && aligned) align::blend_text_lips(frames, engine::kFps, speech, alignment);
+    job->write(speech, frames, tagged);
   });
 }
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 
+#include "align/align.h"
+#include "audio/audio.h"
 #include "cli/command.h"
 #include "dataset/item.h"
 #include "emotion/classes.h"
@@ -66,46 +68,73 @@ void setup(CLI::App& app) {
   });
 
   // Recorded speech (the seed mixes in real clips, MEAD): one single-turn scenario
-  // per clip that has an alignment, with the emotion the recording carries.
+  // per clip, with the emotion the recording carries. A clip with a transcript but no
+  // alignment is aligned (emosync align) into alignments/ beside the output.
   struct ImportOptions {
     std::string dir, out, emotion = "neutral";
     float intensity = 0;
     std::size_t holdout = 0;
+    bool no_align = false;
+    align::AlignConfig align;
   };
   auto imp = std::make_shared<ImportOptions>();
   CLI::App* rec = app.add_subcommand(
-      "import-recorded", "Scenarios from recorded clips with alignments (DIR/wav/ID.wav, DIR/phones/ID.tsv)");
-  rec->add_option("--dir", imp->dir, "folder with wav/, phones/, optional words/ and metadata.csv (LJ Speech layout)")
+      "import-recorded",
+      "Scenarios from recorded clips: with alignments (phones/ID.tsv), or with transcripts only, which are aligned");
+  rec->add_option("--dir", imp->dir,
+                  "folder with wav/ID.wav or audio/ID.{flac,wav}, optional phones/ and words/, and metadata.csv "
+                  "(LJ Speech: id|text|normalised) or metadata.tsv (id speaker gender age text)")
       ->required();
   rec->add_option("-o,--output", imp->out, "scenario JSONL to write")->required();
   rec->add_option("--emotion", imp->emotion, "emotion the recordings carry");
   rec->add_option("--intensity", imp->intensity, "its intensity 0-100");
   rec->add_option("--holdout", imp->holdout, "leave out the last N clips (sorted by id), e.g. for validation");
+  rec->add_flag("--no-align", imp->no_align, "take only clips that come with phones/ID.tsv");
+  rec->add_option("--align-model", imp->align.model_dir, "pocketsphinx acoustic model for clips without alignment")
+      ->capture_default_str();
+  rec->add_option("--align-dict", imp->align.dict, "its pronouncing dictionary")->capture_default_str();
+  rec->footer(
+      "Clips without phones/ID.tsv but with a transcript are aligned (at most 600 s and 4000 words a clip);\n"
+      "their phones.tsv and words.tsv go to alignments/ID.*.tsv beside the output. A clip whose transcript\n"
+      "does not match its audio is left out with a warning.");
   rec->callback([imp] {
     namespace fs = std::filesystem;
+    const fs::path dir(imp->dir);
     std::size_t cls = emotion::parse(imp->emotion);
     std::map<std::string, std::string> texts;
-    std::ifstream meta(fs::path(imp->dir) / "metadata.csv");
-    for (std::string line; std::getline(meta, line);) {
+    std::ifstream meta_csv(dir / "metadata.csv");
+    for (std::string line; std::getline(meta_csv, line);) {
       auto a = line.find('|'), b = line.rfind('|');
       if (a != std::string::npos) texts[line.substr(0, a)] = line.substr(b + 1);
     }
+    std::ifstream meta_tsv(dir / "metadata.tsv");
+    for (std::string line; std::getline(meta_tsv, line);) {
+      auto a = line.find('\t'), b = line.rfind('\t');
+      if (a != std::string::npos && line.substr(0, a) != "id") texts[line.substr(0, a)] = line.substr(b + 1);
+    }
+    // id -> its audio: wav/ID.wav (LJ Speech) or audio/ID.flac|wav (../shared/data/speech).
+    std::map<std::string, fs::path> audio;
+    for (const char* sub : {"wav", "audio"}) {
+      if (!fs::is_directory(dir / sub)) continue;
+      for (const auto& e : fs::directory_iterator(dir / sub))
+        if (e.path().extension() == ".wav" || e.path().extension() == ".flac") audio.emplace(e.path().stem().string(), e.path());
+    }
+    if (audio.empty()) throw Error(imp->dir + ": expected the audio in wav/ or audio/ (LJ Speech layout)");
     std::vector<std::string> ids;
-    if (!fs::is_directory(fs::path(imp->dir) / "phones") || !fs::is_directory(fs::path(imp->dir) / "wav"))
-      throw Error(imp->dir + ": expected the folders wav/ and phones/ (LJ Speech layout)");
-    for (const auto& e : fs::directory_iterator(fs::path(imp->dir) / "phones"))
-      if (e.path().extension() == ".tsv" && fs::exists(fs::path(imp->dir) / "wav" / (e.path().stem().string() + ".wav")))
-        ids.push_back(e.path().stem().string());
-    std::sort(ids.begin(), ids.end());
+    for (const auto& [id, path] : audio)
+      if (fs::exists(dir / "phones" / (id + ".tsv")) || (!imp->no_align && texts.count(id))) ids.push_back(id);
+    if (ids.empty()) throw Error(imp->dir + ": no clip has phones/ID.tsv or a transcript in metadata.csv/.tsv");
     for (const auto& id : ids)
       if (!dataset::is_safe_id("rec-" + id))
-        throw Error((fs::path(imp->dir) / "phones" / (id + ".tsv")).string() + ": the clip's id 'rec-" + io::printable(id) +
+        throw Error(audio[id].string() + ": the clip's id 'rec-" + io::printable(id) +
                     "' would not be a valid scenario id (" + dataset::kIdRule + "): rename the clip");
     if (imp->holdout >= ids.size()) throw Error(imp->dir + ": --holdout leaves no clips");
     ids.resize(ids.size() - imp->holdout);
     fs::path out_dir = fs::absolute(imp->out).parent_path();
     auto rel = [&](const fs::path& p) { return fs::relative(fs::absolute(p), out_dir).string(); };
+    std::unique_ptr<align::Aligner> aligner;
     std::string text;
+    std::size_t clips = 0, aligned = 0, unaligned = 0;
     for (const auto& id : ids) {
       scenarios::Scenario s;
       s.id = "rec-" + id;
@@ -113,15 +142,34 @@ void setup(CLI::App& app) {
       t.text = texts.count(id) ? texts[id] : id;
       t.emotion = cls;
       t.intensity = imp->intensity;
-      t.audio = rel(fs::path(imp->dir) / "wav" / (id + ".wav"));
-      t.alignment = rel(fs::path(imp->dir) / "phones" / (id + ".tsv"));
-      fs::path words = fs::path(imp->dir) / "words" / (id + ".tsv");
+      t.audio = rel(audio[id]);
+      fs::path phones = dir / "phones" / (id + ".tsv"), words = dir / "words" / (id + ".tsv");
+      if (!fs::exists(phones)) {
+        if (!aligner) aligner = std::make_unique<align::Aligner>(imp->align);
+        phones = out_dir / "alignments" / (id + ".phones.tsv");
+        words = out_dir / "alignments" / (id + ".words.tsv");
+        try {
+          align::Alignment a = aligner->align(audio::read_audio(audio[id].string(), align::kMaxAudioS), t.text);
+          align::require_match(a, audio[id].string(), imp->align.min_confidence);
+          io::write_file_atomic(phones.string(), a.phones_tsv());
+          io::write_file_atomic(words.string(), a.words_tsv());
+          ++aligned;
+        } catch (const Error& e) {
+          std::fprintf(stderr, "warning: %s: left out\n", e.what());
+          ++unaligned;
+          continue;
+        }
+      }
+      t.alignment = rel(phones);
       if (fs::exists(words)) t.words = rel(words);
       s.turns.push_back(t);
       text += scenarios::to_json_line(s) + "\n";
+      ++clips;
     }
+    if (clips == 0) throw Error(imp->dir + ": no clip could be imported (every alignment failed)");
     io::write_file_atomic(imp->out, text);
-    std::printf("%s: %zu recorded clips (%zu held out)\n", imp->out.c_str(), ids.size(), imp->holdout);
+    std::printf("%s: %zu recorded clips (%zu aligned here, %zu left out, %zu held out)\n", imp->out.c_str(), clips,
+                aligned, unaligned, imp->holdout);
   });
 }
 
