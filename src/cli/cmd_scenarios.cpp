@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "align/align.h"
 #include "audio/audio.h"
@@ -15,6 +16,7 @@
 #include "io/printable.h"
 #include "scenarios/goemotions.h"
 #include "scenarios/scenario.h"
+#include "scenarios/splits.h"
 
 namespace {
 using namespace emosync;
@@ -71,7 +73,7 @@ void setup(CLI::App& app) {
   // per clip, with the emotion the recording carries. A clip with a transcript but no
   // alignment is aligned (emosync align) into alignments/ beside the output.
   struct ImportOptions {
-    std::string dir, out, emotion = "neutral";
+    std::string dir, out, emotion = "neutral", splits, split = "train";
     float intensity = 0;
     std::size_t holdout = 0;
     bool no_align = false;
@@ -89,6 +91,10 @@ void setup(CLI::App& app) {
   rec->add_option("--emotion", imp->emotion, "emotion the recordings carry");
   rec->add_option("--intensity", imp->intensity, "its intensity 0-100");
   rec->add_option("--holdout", imp->holdout, "leave out the last N clips (sorted by id), e.g. for validation");
+  rec->add_option("--splits", imp->splits,
+                  "splits.tsv (corpus, speaker, split; speaker * = the whole corpus): take only the clips of the "
+                  "speakers assigned to --split; the corpus is the folder's name, the speaker metadata.tsv's column");
+  rec->add_option("--split", imp->split, "the split to take with --splits")->check(CLI::IsMember({"train", "dev"}));
   rec->add_flag("--no-align", imp->no_align, "take only clips that come with phones/ID.tsv");
   rec->add_option("--align-model", imp->align.model_dir, "pocketsphinx acoustic model for clips without alignment")
       ->capture_default_str();
@@ -120,13 +126,38 @@ void setup(CLI::App& app) {
         if (e.path().extension() == ".wav" || e.path().extension() == ".flac") audio.emplace(e.path().stem().string(), e.path());
     }
     if (audio.empty()) throw Error(imp->dir + ": expected the audio in wav/ or audio/ (LJ Speech layout)");
+    // Who spoke each clip: the corpus is the folder's name ("corpus/" names it too), the
+    // speaker metadata.tsv's column (LJ Speech's metadata.csv has none: one reader).
+    fs::path norm = fs::absolute(dir).lexically_normal();
+    if (norm.filename().empty()) norm = norm.parent_path();
+    const std::string corpus = norm.filename().string();
+    std::map<std::string, std::string> speakers;
+    if (fs::exists(dir / "metadata.tsv")) speakers = scenarios::read_speakers((dir / "metadata.tsv").string());
+    std::string prefix = "rec-";
+    if (!imp->splits.empty()) {
+      // Every speaker must be placed, so nothing is trained on by omission (dev speakers
+      // are for measuring only); ids carry the corpus so corpora can share a data set.
+      if (!fs::exists(dir / "metadata.tsv"))
+        throw Error((dir / "metadata.tsv").string() + ": missing; --splits needs each clip's speaker from it");
+      const scenarios::Splits splits = scenarios::Splits::load(imp->splits);
+      for (const auto& [id, speaker] : speakers) splits.split_of(corpus, speaker);
+      for (auto it = audio.begin(); it != audio.end();) {
+        auto sp = speakers.find(it->first);
+        if (sp == speakers.end())
+          throw Error((dir / "metadata.tsv").string() + ": clip '" + io::printable(it->first) +
+                      "' has no row (its speaker decides its split)");
+        if (splits.split_of(corpus, sp->second) != imp->split) it = audio.erase(it); else ++it;
+      }
+      if (audio.empty()) throw Error(imp->dir + ": no clip of a " + imp->split + " speaker in " + imp->splits);
+      prefix += corpus + "-";
+    }
     std::vector<std::string> ids;
     for (const auto& [id, path] : audio)
       if (fs::exists(dir / "phones" / (id + ".tsv")) || (!imp->no_align && texts.count(id))) ids.push_back(id);
     if (ids.empty()) throw Error(imp->dir + ": no clip has phones/ID.tsv or a transcript in metadata.csv/.tsv");
     for (const auto& id : ids)
-      if (!dataset::is_safe_id("rec-" + id))
-        throw Error(audio[id].string() + ": the clip's id 'rec-" + io::printable(id) +
+      if (!dataset::is_safe_id(prefix + id))
+        throw Error(audio[id].string() + ": the clip's id '" + prefix + io::printable(id) +
                     "' would not be a valid scenario id (" + dataset::kIdRule + "): rename the clip");
     if (imp->holdout >= ids.size()) throw Error(imp->dir + ": --holdout leaves no clips");
     ids.resize(ids.size() - imp->holdout);
@@ -135,14 +166,16 @@ void setup(CLI::App& app) {
     std::unique_ptr<align::Aligner> aligner;
     std::string text;
     std::size_t clips = 0, aligned = 0, unaligned = 0;
+    std::set<std::string> voices;
     for (const auto& id : ids) {
       scenarios::Scenario s;
-      s.id = "rec-" + id;
+      s.id = prefix + id;
       scenarios::Turn t;
       t.text = texts.count(id) ? texts[id] : id;
       t.emotion = cls;
       t.intensity = imp->intensity;
       t.audio = rel(audio[id]);
+      t.recorded_by = speakers.count(id) ? corpus + "/" + speakers[id] : corpus;
       fs::path phones = dir / "phones" / (id + ".tsv"), words = dir / "words" / (id + ".tsv");
       if (!fs::exists(phones)) {
         if (!aligner) aligner = std::make_unique<align::Aligner>(imp->align);
@@ -162,14 +195,16 @@ void setup(CLI::App& app) {
       }
       t.alignment = rel(phones);
       if (fs::exists(words)) t.words = rel(words);
+      voices.insert(t.recorded_by);
       s.turns.push_back(t);
       text += scenarios::to_json_line(s) + "\n";
       ++clips;
     }
     if (clips == 0) throw Error(imp->dir + ": no clip could be imported (every alignment failed)");
     io::write_file_atomic(imp->out, text);
-    std::printf("%s: %zu recorded clips (%zu aligned here, %zu left out, %zu held out)\n", imp->out.c_str(), clips,
-                aligned, unaligned, imp->holdout);
+    std::printf("%s: %zu recorded clips (%zu aligned here, %zu left out, %zu held out), %zu speaker(s)%s\n",
+                imp->out.c_str(), clips, aligned, unaligned, imp->holdout, voices.size(),
+                imp->splits.empty() ? "" : (" of split " + imp->split).c_str());
   });
 }
 
