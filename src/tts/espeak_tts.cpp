@@ -89,6 +89,16 @@ bool read_all(int fd, void* data, std::size_t n) {
   return true;
 }
 
+// espeak-ng speaks "voice+variant" without the variant when it has no such file: a
+// voice list with a typo must fail, not quietly speak another voice.
+bool variant_installed(const std::string& voice) {
+  auto plus = voice.find('+');
+  if (plus == std::string::npos) return true;
+  const char* data = nullptr;
+  espeak_Info(&data);
+  return data && ::access((std::string(data) + "/voices/!v/" + voice.substr(plus + 1)).c_str(), R_OK) == 0;
+}
+
 // The child's whole life: no exceptions, no locks of the parent, only espeak-ng,
 // the heap and write(2). Returns the exit code.
 int speak_in_child(int fd, const TtsConfig& c, const std::string& text) {
@@ -98,7 +108,7 @@ int speak_in_child(int fd, const TtsConfig& c, const std::string& text) {
                                 espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
   if (h.rate_hz <= 0) {
     h.status = ChildStatus::InitFailed;
-  } else if (espeak_SetVoiceByName(c.voice.c_str()) != EE_OK) {
+  } else if (!variant_installed(c.voice) || espeak_SetVoiceByName(c.voice.c_str()) != EE_OK) {
     h.status = ChildStatus::UnknownVoice;
   } else if (!text.empty()) {
     espeak_SetSynthCallback(synth_callback);
@@ -159,7 +169,7 @@ Collector speak_in_fresh_process(const TtsConfig& c, const std::string& text, in
     case ChildStatus::Ok: break;
     case ChildStatus::InitFailed: throw Error("espeak-ng: initialisation failed (is espeak-ng-data installed?)");
     case ChildStatus::UnknownVoice:
-      throw Error("espeak-ng: unknown voice '" + c.voice + "' (try en-us, en, en-gb-x-rp)");
+      throw Error("espeak-ng: unknown voice '" + c.voice + "' (try en-us, en, en-gb-x-rp; variants: en-us+f3, +m2, +klatt)");
     case ChildStatus::SynthFailed:
       throw Error("espeak-ng: synthesis failed (error " + std::to_string(h.error) + ")");
   }

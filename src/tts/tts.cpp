@@ -12,8 +12,8 @@
 namespace emosync::tts {
 
 void TtsConfig::validate() const {
-  if (engine != "espeak" && engine != "flite" && engine != "external")
-    throw Error("tts config: engine: '" + engine + "' is not one of espeak, flite, external");
+  if (engine != "espeak" && engine != "flite" && engine != "festival" && engine != "external")
+    throw Error("tts config: engine: '" + engine + "' is not one of espeak, flite, festival, external");
   if (!(rate >= 0.3 && rate <= 3.0)) throw Error("tts config: rate: " + std::to_string(rate) + " is outside [0.3, 3]");
   if (pitch < 0 || pitch > 100) throw Error("tts config: pitch: " + std::to_string(pitch) + " is outside [0, 100]");
   if (engine == "external") {
@@ -38,6 +38,7 @@ std::unique_ptr<Tts> make_tts(const TtsConfig& config) {
   config.validate();
   if (config.engine == "espeak") return make_espeak(config);
   if (config.engine == "flite") return make_flite(config);
+  if (config.engine == "festival") return make_festival(config);
   return make_external(config);
 }
 

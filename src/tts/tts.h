@@ -1,7 +1,7 @@
 #pragma once
 // Text to speech with timing: audio plus phoneme events (symbol, start) and word
 // events (byte span of the input text, start, end). One facade, several engines
-// (sherpa-onnx style): espeak-ng and flite run offline; "external" reads audio and
+// (sherpa-onnx style): espeak-ng, flite and festival run offline; "external" reads audio and
 // word boundaries another tool wrote (edge-tts subtitles, a TSV), so a user with
 // network access can use the voices the seed used.
 #include <memory>
@@ -33,10 +33,12 @@ struct TtsResult {
 };
 
 struct TtsConfig {
-  std::string engine = "espeak";  // espeak | flite | external
-  std::string voice;              // espeak: "en-us" (default), flite: kal | kal16 | slt | rms | awb (default slt)
+  std::string engine = "espeak";  // espeak | flite | festival | external
+  // espeak: "en-us" (default), with a variant "en-us+f3"; flite: kal | kal16 | slt | rms | awb (default slt);
+  // festival: kal (kal_diphone, default) | ked (ked_diphone) | slt-hts (cmu_us_slt_arctic_hts) | any installed voice
+  std::string voice;
   double rate = 1.0;              // speaking rate relative to the engine's default (0.3 .. 3)
-  int pitch = 50;                 // 0 .. 100, 50 = the voice's default (espeak, flite)
+  int pitch = 50;                 // 0 .. 100, 50 = the voice's default (espeak, flite, festival diphone voices)
   // external engine: the audio file and its word timings (.srt, .vtt or .tsv "start_s end_s word")
   std::string external_audio;
   std::string external_timings;

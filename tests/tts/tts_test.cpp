@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "support/test_support.h"
@@ -8,6 +11,7 @@
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "tts/tts.h"
+#include "tts/voices.h"
 
 using namespace emosync;
 
@@ -36,13 +40,38 @@ void expect_consistent(const tts::TtsResult& r, const std::string& text) {
     EXPECT_LE(w.end_s, dur + 1e-6);
   }
 }
+// Phones that tile the audio: the first starts at 0, each starts where the one before
+// ends, the last ends with the audio (flite and festival read them from a Segment relation).
+void expect_phones_tile_audio(const tts::TtsResult& r) {
+  ASSERT_FALSE(r.phonemes.empty());
+  EXPECT_NEAR(r.phonemes.front().start_s, 0.0, 1e-9);
+  for (std::size_t i = 1; i < r.phonemes.size(); ++i) EXPECT_NEAR(r.phonemes[i].start_s, r.phonemes[i - 1].end_s, 1e-9);
+  EXPECT_NEAR(r.phonemes.back().end_s, r.audio.duration_s(), 1e-6);
+}
+
+double rms(const audio::Audio& a, double from_s, double to_s) {
+  auto b = static_cast<std::size_t>(std::max(0.0, from_s) * a.sample_rate);
+  auto e = std::min(a.samples.size(), static_cast<std::size_t>(to_s * a.sample_rate));
+  double s = 0;
+  for (std::size_t i = b; i < e; ++i) s += static_cast<double>(a.samples[i]) * a.samples[i];
+  return e > b ? std::sqrt(s / static_cast<double>(e - b)) : 0.0;
+}
+
+tts::TtsConfig festival(const std::string& voice) {
+  tts::TtsConfig c;
+  c.engine = "festival";
+  c.voice = voice;
+  return c;
+}
 }  // namespace
 
 TEST(TtsConfig, ValidatesItself) {
   tts::TtsConfig c;
   EXPECT_NO_THROW(c.validate());
-  c.engine = "festival";
+  c.engine = "sapi";
   EXPECT_NE(error_of([&] { c.validate(); }).find("engine"), std::string::npos);
+  c.engine = "festival";
+  EXPECT_NO_THROW(c.validate());
   c.engine = "espeak";
   c.rate = 10;
   EXPECT_NE(error_of([&] { c.validate(); }).find("rate"), std::string::npos);
@@ -242,4 +271,159 @@ TEST(FliteTts, SameTextSameSpeechWhateverCameBefore) {
   auto t = tts::make_tts(c);  // made after the other engine moved the voice's pitch
   t->synthesize("Did you hear the one about the penguin in the lift?");
   EXPECT_EQ(t->synthesize(text).audio.samples, first.audio.samples);
+}
+
+// ------------------------------------------------------------ breadth of voices (issue 16)
+
+TEST(FliteTts, EveryDebianVoiceSpeaksWithTiledPhones) {
+  const std::string text = "Bob made a map of the moon.";
+  for (const char* v : {"kal", "kal16", "awb", "rms", "slt"}) {
+    SCOPED_TRACE(v);
+    tts::TtsConfig c;
+    c.engine = "flite";
+    c.voice = v;
+    auto r = tts::make_tts(c)->synthesize(text);
+    expect_consistent(r, text);
+    expect_phones_tile_audio(r);
+  }
+}
+
+// The +variant voices change pitch and formants; rate spans ~130-220 wpm.
+TEST(EspeakTts, VariantsChangeTheVoiceAndRatesTheDuration) {
+  const std::string text = "Bob made a map of the moon.";
+  const auto plain = tts::make_tts({})->synthesize(text);
+  for (const char* v : {"en-us+f3", "en-us+m2", "en-us+klatt", "en-gb-x-rp+f5"}) {
+    SCOPED_TRACE(v);
+    tts::TtsConfig c;
+    c.voice = v;
+    auto r = tts::make_tts(c)->synthesize(text);
+    expect_consistent(r, text);
+    EXPECT_NE(r.audio.samples, plain.audio.samples);
+    c.rate = 0.75;
+    double slow = tts::make_tts(c)->synthesize(text).audio.duration_s();
+    c.rate = 1.25;
+    double fast = tts::make_tts(c)->synthesize(text).audio.duration_s();
+    EXPECT_GT(slow, fast * 1.3);
+  }
+  tts::TtsConfig bad;
+  bad.voice = "en-us+nosuchvariant";
+  EXPECT_NE(error_of([&] { tts::make_tts(bad); }).find("en-us+nosuchvariant"), std::string::npos);
+}
+
+// Festival must be installed (CI installs it: .ci/apt-packages.txt); a missing program
+// or voice fails these tests with the message that says what to install.
+TEST(FestivalTts, EveryDebianVoiceGivesArpabetPhonesThatMatchTheAudio) {
+  const std::string text = "Mama, it's a bumpy map.";
+  for (const char* v : {"kal", "ked", "slt-hts"}) {
+    SCOPED_TRACE(v);
+    auto t = tts::make_tts(festival(v));
+    auto r = t->synthesize(text);
+    EXPECT_EQ(r.phone_set, viseme::PhoneSet::Arpabet);
+    expect_consistent(r, text);
+    expect_phones_tile_audio(r);
+    // The timings agree with the audio: the leading pause is near silence, the first and
+    // the last spoken phone carry energy.
+    ASSERT_GE(r.phonemes.size(), 3u);
+    EXPECT_EQ(r.phonemes.front().symbol, "sil");
+    std::size_t first = 0, last = r.phonemes.size() - 1;
+    while (first < last && r.phonemes[first].symbol == "sil") ++first;
+    while (last > first && r.phonemes[last].symbol == "sil") --last;
+    EXPECT_EQ(r.phonemes[first].symbol, "M");
+    EXPECT_EQ(r.phonemes[last].symbol, "P");
+    const double speech = rms(r.audio, r.phonemes[first].start_s, r.phonemes[last].end_s);
+    EXPECT_LT(rms(r.audio, 0, r.phonemes[first].start_s), 0.1 * speech);
+    EXPECT_GT(rms(r.audio, r.phonemes[first].start_s, r.phonemes[first].end_s), 0.1 * speech);
+    // p is a closure then a burst: the burst carries energy
+    EXPECT_GT(rms(r.audio, r.phonemes[last].start_s, r.phonemes[last].end_s), 0.02 * speech);
+    EXPECT_GT(rms(r.audio, r.phonemes[last - 1].start_s, r.phonemes[last - 1].end_s), 0.1 * speech);  // the ae
+    // Words: "it's" is one token; each word's span is its token's.
+    ASSERT_EQ(r.words.size(), 5u);
+    EXPECT_EQ(text.substr(r.words[1].text_begin, r.words[1].text_end - r.words[1].text_begin), "it's");
+    EXPECT_EQ(text.substr(r.words[4].text_begin, r.words[4].text_end - r.words[4].text_begin), "map");
+    EXPECT_NEAR(r.words[4].end_s, r.phonemes[last].end_s, 1e-6);
+    EXPECT_EQ(t->synthesize(text).audio.samples, r.audio.samples);  // a function of the text
+  }
+}
+
+TEST(FestivalTts, RateQuotesAndErrors) {
+  auto c = festival("kal");
+  const std::string text = "She said \"no\" \\ twice (really).";
+  auto normal = tts::make_tts(c)->synthesize(text);
+  expect_consistent(normal, text);
+  c.rate = 1.5;
+  EXPECT_LT(tts::make_tts(c)->synthesize(text).audio.duration_s(), normal.audio.duration_s() / 1.3);
+  c.rate = 1.0;
+  c.pitch = 70;
+  EXPECT_NE(tts::make_tts(c)->synthesize(text).audio.samples, normal.audio.samples);
+  auto hts = festival("slt-hts");
+  hts.rate = 1.5;
+  EXPECT_LT(tts::make_tts(hts)->synthesize("Bob made a map.").audio.duration_s(),
+            tts::make_tts(festival("slt-hts"))->synthesize("Bob made a map.").audio.duration_s() / 1.3);
+  hts.pitch = 60;
+  EXPECT_NE(error_of([&] { tts::make_tts(hts); }).find("pitch"), std::string::npos);
+  EXPECT_NE(error_of([&] { tts::make_tts(festival("nosuch_voice")); }).find("'nosuch_voice' is not installed"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { tts::make_tts(festival("bad voice\")")); }).find("voice"), std::string::npos);
+  ::setenv("EMOSYNC_FESTIVAL", "/nonexistent/festival", 1);
+  std::string missing = error_of([&] { tts::make_tts(festival("kal")); });
+  ::unsetenv("EMOSYNC_FESTIVAL");
+  EXPECT_NE(missing.find("apt-get install festival"), std::string::npos) << missing;
+}
+
+TEST(Voices, EveryBuiltinVoiceSpeaks) {
+  const std::string text = "Bob made a map.";
+  auto all = tts::builtin_voices("all");
+  EXPECT_EQ(all.size(), 19u);
+  std::set<std::string> engines;
+  for (const auto& c : all) {
+    SCOPED_TRACE(c.to_string());
+    engines.insert(c.engine);
+    auto r = tts::make_tts(c)->synthesize(text);
+    expect_consistent(r, text);
+  }
+  EXPECT_EQ(engines, (std::set<std::string>{"espeak", "flite", "festival"}));
+  EXPECT_EQ(tts::builtin_voices("festival").size(), 3u);
+  EXPECT_NE(error_of([&] { tts::voices_from("nosuch"); }).find("nosuch"), std::string::npos);
+}
+
+TEST(Voices, RotationIsDeterministicAndSpreads) {
+  const std::size_t n = tts::builtin_voices("all").size();
+  std::map<std::size_t, int> count;
+  for (int i = 0; i < 3800; ++i) {
+    std::string id = "scn_" + std::to_string(i);
+    std::size_t k = tts::pick_voice(id, n);
+    ASSERT_LT(k, n);
+    EXPECT_EQ(tts::pick_voice(id, n), k);
+    ++count[k];
+  }
+  ASSERT_EQ(count.size(), n);  // every voice is used
+  for (const auto& [k, c] : count) EXPECT_GT(c, 200 / 2) << "voice " << k;  // 200 expected each
+  EXPECT_EQ(tts::pick_voice("greeting_001", n), tts::pick_voice(std::string("greeting_") + "001", n));
+}
+
+TEST(Voices, FileIsReadAndBadFieldsAreNamed) {
+  const std::string good = temp_path("voices.json");
+  io::write_file_atomic(good, R"([{"engine": "espeak", "voice": "en-us", "variant": "f3", "rate": 0.8},
+    {"engine": "flite", "voice": "awb", "pitch": 60}, {"engine": "festival", "voice": "ked"}])");
+  auto v = tts::read_voices(good);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].voice, "en-us+f3");
+  EXPECT_DOUBLE_EQ(v[0].rate, 0.8);
+  EXPECT_EQ(v[1].pitch, 60);
+  EXPECT_EQ(v[2].engine, "festival");
+  auto bad = [&](const std::string& body) {
+    const std::string p = temp_path("voices_bad.json");
+    io::write_file_atomic(p, body);
+    return error_of([&] { tts::voices_from(p); });
+  };
+  std::string e = bad(R"([{"engine": "espeak"}, {"engine": "espeak", "rate": 9}])");
+  EXPECT_NE(e.find("voices_bad.json"), std::string::npos) << e;
+  EXPECT_NE(e.find("[1].rate"), std::string::npos) << e;
+  EXPECT_NE(bad(R"([{"engine": "flite", "variant": "f3"}])").find("[0].variant"), std::string::npos);
+  EXPECT_NE(bad(R"([{"engine": "espeak", "rat": 1.2}])").find("rat"), std::string::npos);
+  EXPECT_NE(bad(R"([{"voice": "en-us"}])").find("engine"), std::string::npos);
+  EXPECT_NE(bad(R"([{"engine": "sapi"}])").find("[0]"), std::string::npos);
+  EXPECT_NE(bad(R"([{"engine": "espeak", "pitch": 101}])").find("[0].pitch"), std::string::npos);
+  EXPECT_NE(bad("[]").find("empty"), std::string::npos);
+  EXPECT_NE(bad(R"({"engine": "espeak"})").find("list"), std::string::npos);
 }
