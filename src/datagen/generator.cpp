@@ -110,6 +110,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
                           {"vad", {vad[0], vad[1], vad[2]}},
                           {"start_s", speech_start.back()},
                           {"source", take.source}});
+    if (!turn.recorded_by.empty()) turns_meta.back()["recorded_by"] = turn.recorded_by;
   }
   // Tail: the face returns to rest after the last word.
   std::size_t tail = pause;

@@ -121,6 +121,7 @@ Scenario parse_scenario(const std::string& json_line, const std::string& file, s
     turn.alignment = optional_path(t, "alignment", base);
     turn.words = optional_path(t, "words", base);
     turn.capture = optional_path(t, "capture", base);
+    if (t.has("recorded_by")) turn.recorded_by = t["recorded_by"].string();
     if (!turn.audio.empty() && turn.alignment.empty() && turn.capture.empty())
       t.fail("a turn with 'audio' needs an 'alignment' (phones TSV) or a 'capture' (Live Link Face CSV)");
     if (turn.audio.empty() && (!turn.alignment.empty() || !turn.capture.empty()))
@@ -145,6 +146,7 @@ std::string to_json_line(const Scenario& s) {
     if (!t.alignment.empty()) o["alignment"] = t.alignment;
     if (!t.words.empty()) o["words"] = t.words;
     if (!t.capture.empty()) o["capture"] = t.capture;
+    if (!t.recorded_by.empty()) o["recorded_by"] = t.recorded_by;
     j["turns"].push_back(o);
   }
   return j.dump();

@@ -22,6 +22,9 @@ struct Turn {
   std::optional<emotion::Vad> vad;     // explicit VAD overrides the anchors
   // Optional recorded material, resolved relative to the scenario file's folder.
   std::string audio, alignment, words, capture;
+  // Who spoke a recorded turn, "CORPUS/SPEAKER" (or "CORPUS" for a one-reader corpus), so
+  // a data set can tell its voices apart (train vs dev speakers, per-voice figures).
+  std::string recorded_by;
 
   bool is_real() const { return !audio.empty(); }
   // The VAD this turn conditions on: explicit, else the anchor at its intensity.
