@@ -34,6 +34,7 @@ int Architecture::lookahead_frames() const {
 std::vector<std::pair<std::string, std::vector<std::size_t>>> Architecture::parameter_shapes() const {
   std::vector<std::pair<std::string, std::vector<std::size_t>>> p;
   auto z = [](int v) { return static_cast<std::size_t>(v); };
+  if (feature_norm == FeatureNorm::Running) p.push_back({kFeaturePriorTensor, {z(n_mels)}});
   int in = n_mels;
   for (std::size_t i = 0; i < encoder.size(); ++i) {
     const auto& l = encoder[i];
@@ -76,14 +77,19 @@ io::Json Architecture::to_json() const {
   for (const auto& l : encoder)
     enc.push_back({{"out_channels", l.out_channels}, {"kernel", l.kernel}, {"dilation", l.dilation},
                    {"lookahead", l.lookahead}});
-  return {{"type", "conv_film"},
-          {"n_mels", n_mels},
-          {"encoder", enc},
-          {"conditioning", cond_input == ConditioningInput::Base5 ? "base5" : "full19"},
-          {"embedding", embedding == EmbeddingKind::Linear ? "linear" : "mlp"},
-          {"embed_dim", embed_dim},
-          {"blocks", blocks},
-          {"n_outputs", n_outputs}};
+  io::Json j = {{"type", "conv_film"},
+                {"n_mels", n_mels},
+                {"encoder", enc},
+                {"conditioning", cond_input == ConditioningInput::Base5 ? "base5" : "full19"},
+                {"embedding", embedding == EmbeddingKind::Linear ? "linear" : "mlp"},
+                {"embed_dim", embed_dim},
+                {"blocks", blocks},
+                {"n_outputs", n_outputs}};
+  if (feature_norm == FeatureNorm::Running) {
+    j["feature_norm"] = "running";
+    j["norm_tau_s"] = norm_tau_s;
+  }
+  return j;
 }
 
 Architecture Architecture::from_json(const io::Json& j, const std::string& what) {
@@ -114,6 +120,16 @@ Architecture Architecture::from_json(const io::Json& j, const std::string& what)
   a.embed_dim = n["embed_dim"].integer();
   a.blocks = n["blocks"].integer();
   a.n_outputs = n["n_outputs"].integer();
+  // Optional (absent in every file before it): "none" or "running" with norm_tau_s.
+  const std::string fn = n.has("feature_norm") ? n["feature_norm"].string() : "none";
+  if (fn == "running")
+    a.feature_norm = FeatureNorm::Running;
+  else if (fn != "none")
+    n["feature_norm"].fail("expected none or running, got '" + fn + "'");
+  if (n.has("norm_tau_s")) {
+    if (a.feature_norm != FeatureNorm::Running) n["norm_tau_s"].fail("only with feature_norm \"running\"");
+    a.norm_tau_s = static_cast<float>(n["norm_tau_s"].number());
+  }
   a.validate(what);
   return a;
 }
@@ -137,6 +153,9 @@ void Architecture::validate(const std::string& what) const {
   if (embed_dim <= 0 || embed_dim > 4096) bad("embed_dim", "must be in 1..4096");
   if (blocks < 0 || blocks > 32) bad("blocks", "must be in 0..32");
   if (n_outputs != 52) bad("n_outputs", "must be 52 (ARKit blendshapes)");
+  // Below 0.1 s the mean follows the phones themselves; above 60 s it never meets the channel.
+  if (feature_norm == FeatureNorm::Running && !(norm_tau_s >= 0.1f && norm_tau_s <= 60.0f))
+    bad("norm_tau_s", "must be in 0.1..60 seconds");
 }
 
 std::size_t output_frames_for(std::size_t feature_frames) { return (feature_frames * 3 + 9) / 10; }

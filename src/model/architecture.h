@@ -3,6 +3,8 @@
 // runtime (Eigen) build the same thing from one description that travels in the model file.
 //
 //   features [T_f, n_mels] @ 100 fps
+//     -> optional input normalisation (feature_norm "running": features/normalise.h, per band
+//        running mean over speech frames starting at the tensor feature_norm.prior [n_mels])
 //     -> encoder: 1-D convs, layer i: out[t] = b + sum_j W_j in[t + lookahead - (k-1-j)·dilation],
 //        zero outside [0, T_f), then ReLU
 //     -> resample to 30 fps: output frame k sits at feature position p = k·100/30 (exact
@@ -32,6 +34,10 @@ struct ConvLayer {
 
 enum class ConditioningInput { Base5, Full19 };
 enum class EmbeddingKind { Linear, Mlp };
+// None: the features go in as they are (every model file before this field).
+// Running: features/normalise.h with time constant norm_tau_s and the prior tensor.
+enum class FeatureNorm { None, Running };
+constexpr const char* kFeaturePriorTensor = "feature_norm.prior";
 
 struct Architecture {
   int n_mels = 80;
@@ -41,6 +47,8 @@ struct Architecture {
   int embed_dim = 64;
   int blocks = 2;
   int n_outputs = 52;
+  FeatureNorm feature_norm = FeatureNorm::None;
+  float norm_tau_s = 2.5f;  // Running only: about one sentence, so a new channel is gone in ~7 s
 
   static Architecture base_default();  // 5-dim one-hot through Linear(5, 64)
   static Architecture v3_default();    // 19-dim through MLP(19, 64, 64)
@@ -53,10 +61,11 @@ struct Architecture {
   // feature frame linear resampling may read ahead.
   double lookahead_ms() const { return (lookahead_frames() + 1) * 1000.0 / kFeatureFps; }
 
-  // Name and shape of every parameter, in a fixed order shared by trainer and runtime.
+  // Name and shape of every parameter (with Running, the prior tensor is one of them), in a fixed order shared by trainer and runtime.
   std::vector<std::pair<std::string, std::vector<std::size_t>>> parameter_shapes() const;
   std::size_t parameter_count() const;
 
+  // feature_norm fields are written only when Running, so "none" files stay byte-identical.
   io::Json to_json() const;
   static Architecture from_json(const io::Json& j, const std::string& what);  // validated
   void validate(const std::string& what) const;

@@ -1,5 +1,6 @@
 #include "model/model_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -78,9 +79,15 @@ ModelFile parse_model(std::string_view bytes, const std::string& what) {
     for (float v : t.data)
       if (!std::isfinite(v)) throw Error(what + ": tensor '" + name + "' holds a non-finite value");
   }
-  if (m.weights.tensors.size() != shapes.size())
+  if (m.weights.tensors.size() != shapes.size()) {
+    // Name a tensor the architecture does not have (e.g. a feature_norm.prior in a file whose
+    // architecture says feature_norm none).
+    std::string stray;
+    for (const auto& [name, t] : m.weights.tensors)
+      if (std::none_of(shapes.begin(), shapes.end(), [&](const auto& s) { return s.first == name; })) stray = name;
     throw Error(what + ": " + std::to_string(m.weights.tensors.size()) + " tensors, the architecture has " +
-                std::to_string(shapes.size()));
+                std::to_string(shapes.size()) + (stray.empty() ? "" : " (it has no '" + stray + "')"));
+  }
   return m;
 }
 

@@ -116,6 +116,8 @@ Model::Model(const model::ModelFile& f, std::string source) : arch_(f.arch), sta
   }
   head_w_ = matrix(w.at("head.weight", what));
   head_b_ = vector(w.at("head.bias", what));
+  if (arch_.feature_norm == model::FeatureNorm::Running)
+    feature_prior_ = w.at(model::kFeaturePriorTensor, what).data;
 }
 
 Model Model::load(const std::string& path) { return Model(model::read_model(path), path); }
@@ -213,6 +215,10 @@ void Stream::reset() {
   }
   hidden_ = Buffer{};
   hidden_.m.resize(ch, 256);
+  if (model_->arch_.feature_norm == model::FeatureNorm::Running)
+    norm_.emplace(model_->feature_prior_, model_->arch_.norm_tau_s);
+  else
+    norm_.reset();
   frames_in_ = frames_out_ = 0;
   finished_ = false;
 }
@@ -222,6 +228,11 @@ void Stream::push(const float* features, std::size_t n) {
   if (n == 0) return;
   check_features(features, n, model_->arch_.n_mels, "features", frames_in_);
   const long mels = model_->arch_.n_mels;
+  if (norm_) {
+    normalised_.assign(features, features + n * static_cast<std::size_t>(mels));
+    norm_->apply(normalised_.data(), n);
+    features = normalised_.data();
+  }
   Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(
       features, static_cast<Eigen::Index>(n), mels);
   in_[0].append(x.transpose(), done_[0] - model_->convs_[0].left);

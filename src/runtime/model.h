@@ -5,15 +5,18 @@
 //
 // Streaming latency: an output frame at time t needs features up to
 // t + arch.lookahead_ms() (encoder lookahead + one frame for resampling), plus whatever
-// chunk size the caller pushes.
+// chunk size the caller pushes. Feature normalisation (arch.feature_norm "running") is
+// causal and per frame: it adds no latency, and offline runs it through the same Stream.
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "features/normalise.h"
 #include "model/model_file.h"
 
 namespace emosync::runtime {
@@ -67,6 +70,7 @@ class Model {
 
   model::Architecture arch_;
   std::string stage_, source_;
+  std::vector<float> feature_prior_;  // feature_norm running: the prior mean per mel band
   std::vector<std::size_t> cond_columns_;
   std::vector<Conv> convs_;
   Eigen::MatrixXf embed0_w_, embed2_w_;
@@ -108,6 +112,8 @@ class Stream {
   std::size_t pull_impl(const float* cond, std::size_t n, float* out, bool clamp_past_end);
 
   const Model* model_;
+  std::optional<features::RunningNorm> norm_;  // feature_norm running
+  std::vector<float> normalised_;               // scratch: the pushed chunk, normalised
   std::vector<Buffer> in_;  // input of each conv layer
   std::vector<long> done_;  // outputs computed per conv layer
   std::vector<bool> padded_;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -216,4 +217,64 @@ TEST(SafeTensors, DamagedNumbersInTheHeaderGiveErrors) {
     }
   }
   EXPECT_GT(damaged, 100);
+}
+
+TEST(Architecture, FeatureNormJsonRoundTripAndFieldErrors) {
+  model::Architecture a = small_arch();
+  a.feature_norm = model::FeatureNorm::Running;
+  a.norm_tau_s = 3.0f;
+  const auto back = model::Architecture::from_json(a.to_json(), "x");
+  EXPECT_EQ(back.feature_norm, model::FeatureNorm::Running);
+  EXPECT_FLOAT_EQ(back.norm_tau_s, 3.0f);
+  EXPECT_EQ(back.to_json(), a.to_json());
+  // The prior travels as a tensor of the architecture.
+  EXPECT_EQ(a.parameter_count(), small_arch().parameter_count() + 80);
+  // A config can switch it on with the fields alone; "none" writes nothing (old files stay as they were).
+  auto j = small_arch().to_json();
+  EXPECT_FALSE(j.contains("feature_norm"));
+  j["feature_norm"] = "none";
+  EXPECT_EQ(model::Architecture::from_json(j, "x").to_json(), small_arch().to_json());
+  auto expect_error = [](io::Json j, const std::string& field) {
+    const std::string e = test_support::error_of([&] { model::Architecture::from_json(j, "m.json"); });
+    EXPECT_NE(e.find("m.json"), std::string::npos) << e;
+    EXPECT_NE(e.find(field), std::string::npos) << e;
+  };
+  j["feature_norm"] = "per_utterance";
+  expect_error(j, "feature_norm");
+  j["feature_norm"] = "none";
+  j["norm_tau_s"] = 2.0;
+  expect_error(j, "norm_tau_s");  // a time constant for no normaliser: inconsistent
+  j["feature_norm"] = "running";
+  j["norm_tau_s"] = 0.0;
+  expect_error(j, "norm_tau_s");
+  j["norm_tau_s"] = 1e9;
+  expect_error(j, "norm_tau_s");
+}
+
+TEST(ModelFile, FeatureNormRoundTripsAndInconsistentFilesAreRejected) {
+  model::Architecture a = small_arch();
+  a.feature_norm = model::FeatureNorm::Running;
+  model::ModelFile f = model::random_model(a, 9);
+  const std::string path = tmp("running.safetensors");
+  model::write_model(path, f);
+  const model::ModelFile back = model::read_model(path);
+  EXPECT_EQ(back.arch.to_json(), a.to_json());
+  EXPECT_EQ(back.weights.at(model::kFeaturePriorTensor, "x").data, f.weights.at(model::kFeaturePriorTensor, "x").data);
+
+  auto error = [](const model::ModelFile& m) {
+    return test_support::error_of([&] { model::parse_model(model::safetensors_bytes(model::with_metadata(m)), "n.safetensors"); });
+  };
+  model::ModelFile no_prior = f;  // running, but the prior is missing
+  no_prior.weights.tensors.erase(model::kFeaturePriorTensor);
+  EXPECT_NE(error(no_prior).find(model::kFeaturePriorTensor), std::string::npos) << error(no_prior);
+  model::ModelFile short_prior = f;
+  short_prior.weights.tensors[model::kFeaturePriorTensor].shape = {40};
+  short_prior.weights.tensors[model::kFeaturePriorTensor].data.resize(40);
+  EXPECT_NE(error(short_prior).find(model::kFeaturePriorTensor), std::string::npos) << error(short_prior);
+  model::ModelFile nan_prior = f;
+  nan_prior.weights.tensors[model::kFeaturePriorTensor].data[3] = NAN;
+  EXPECT_NE(error(nan_prior).find(model::kFeaturePriorTensor), std::string::npos) << error(nan_prior);
+  model::ModelFile stray = f;  // a prior in a file without the normaliser
+  stray.arch.feature_norm = model::FeatureNorm::None;
+  EXPECT_NE(error(stray).find(model::kFeaturePriorTensor), std::string::npos) << error(stray);
 }

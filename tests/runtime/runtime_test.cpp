@@ -201,3 +201,89 @@ TEST(RuntimeModel, ParsesFromMemoryNamingTheSource) {
   const std::string e = test_support::error_of([&] { runtime::Model::parse(bytes.substr(0, 100), "upload.bin"); });
   EXPECT_NE(e.find("upload.bin"), std::string::npos) << e;
 }
+
+namespace {
+// A tiny network with feature_norm running and a speech-like prior.
+model::ModelFile running_model(unsigned seed) {
+  model::Architecture a = model::Architecture::v3_default();
+  a.encoder = {{16, 3, 1, 1}, {16, 3, 2, 2}};
+  a.embed_dim = 8;
+  a.blocks = 1;
+  a.feature_norm = model::FeatureNorm::Running;
+  a.norm_tau_s = 1.0f;
+  model::ModelFile f = model::random_model(a, seed);
+  auto& prior = f.weights.tensors.at(model::kFeaturePriorTensor).data;
+  for (std::size_t b = 0; b < prior.size(); ++b) prior[b] = 2.0f - 0.02f * static_cast<float>(b);
+  return f;
+}
+}  // namespace
+
+TEST(RuntimeModel, RunningNormStreamingMatchesOffline) {
+  Fixture f(1001);
+  for (std::size_t t = 300; t < 400; ++t)  // a pause: silence must not move the running mean
+    for (int b = 0; b < f.arch.n_mels; ++b) f.feats[t * 80 + b] = std::log(1e-10f);
+  runtime::Model m(running_model(21));
+  const auto offline = m.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+  for (auto chunks : std::vector<std::vector<std::size_t>>{{1}, {7}, {100}, {1, 2, 5, 17, 64}}) {
+    const auto s = stream(m, f, chunks);
+    float diff = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) diff = std::max(diff, std::abs(s[i] - offline[i]));
+    EXPECT_LE(diff, 1e-5f) << "chunks of " << chunks[0];
+    std::printf("running norm, streaming vs offline, chunks from %zu frames: max abs diff %.2e\n", chunks[0], diff);
+  }
+  // reset() starts again from the prior: the same stream twice gives the same frames.
+  runtime::Stream s(m);
+  std::vector<float> a(52 * 400), b(52 * 400);
+  s.push(f.feats.data(), 500);
+  const std::size_t na = s.pull(f.cond.data(), s.available(), a.data());
+  s.reset();
+  s.push(f.feats.data(), 500);
+  const std::size_t nb = s.pull(f.cond.data(), s.available(), b.data());
+  ASSERT_EQ(na, nb);
+  EXPECT_EQ(a, b);
+}
+
+TEST(RuntimeModel, RunningNormRemovesAChannelOffset) {
+  Fixture f(1000);  // 10 s; tau 1 s
+  runtime::Model m(running_model(22));
+  model::ModelFile plain_file = running_model(22);  // the same weights without the normaliser
+  plain_file.arch.feature_norm = model::FeatureNorm::None;
+  plain_file.weights.tensors.erase(model::kFeaturePriorTensor);
+  runtime::Model plain(plain_file);
+  std::vector<float> coloured = f.feats;
+  for (std::size_t t = 0; t < f.tf; ++t)
+    for (int b = 0; b < 80; ++b) coloured[t * 80 + b] += b < 40 ? 2.0f : -1.5f;
+  auto late_diff = [&](const runtime::Model& model) {
+    const auto y = model.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+    const auto yc = model.forward(coloured.data(), f.tf, f.cond.data(), f.t);
+    float d = 0;
+    for (std::size_t i = 150 * 52; i < y.size(); ++i) d = std::max(d, std::abs(y[i] - yc[i]));  // after 5 s
+    return d;
+  };
+  const float with = late_diff(m), without = late_diff(plain);
+  std::printf("channel offset, output change after 5 s: %.2e with running norm, %.2e without\n", with, without);
+  EXPECT_LT(with, 1e-2f * without);
+  EXPECT_GT(without, 1e-2f);
+}
+
+TEST(RuntimeModel, RunningNormModelRoundTripsThroughItsFile) {
+  const model::ModelFile f = running_model(23);
+  const std::string path = test_support::temp_path("runtime", "running.safetensors");
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  model::write_model(path, f);
+  runtime::Model loaded = runtime::Model::load(path), direct(f);
+  EXPECT_EQ(loaded.arch().feature_norm, model::FeatureNorm::Running);
+  EXPECT_FLOAT_EQ(loaded.arch().norm_tau_s, 1.0f);
+  Fixture fx(300);
+  EXPECT_EQ(loaded.forward(fx.feats.data(), fx.tf, fx.cond.data(), fx.t),
+            direct.forward(fx.feats.data(), fx.tf, fx.cond.data(), fx.t));
+}
+
+TEST(RuntimeModel, ShippedModelHasNoFeatureNorm) {
+  // Every model file before feature_norm reads as "none" and its architecture JSON (which is
+  // in the file's metadata and compared on checkpoint resume) gains no field.
+  const runtime::Model& m = runtime::Model::embedded_default();
+  EXPECT_EQ(m.arch().feature_norm, model::FeatureNorm::None);
+  EXPECT_FALSE(m.arch().to_json().contains("feature_norm"));
+  EXPECT_FALSE(m.arch().to_json().contains("norm_tau_s"));
+}
