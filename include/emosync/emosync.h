@@ -77,7 +77,40 @@ emosync_status emosync_process(emosync_context* ctx, const float* pcm, size_t n_
                                int sample_rate, float** frames, size_t* n_frames);
 void emosync_frames_free(float* frames);
 
-/* Streaming: push chunks of any size, pull frames as they become ready. The pulled
+/* Lips from the transcript (native builds; issue 17, docs/align.md).
+ * EMOSYNC_LIPS_AUDIO (the default): the model's lips, from the speech alone.
+ * EMOSYNC_LIPS_TEXT: emosync_process aligns the timeline's text (emosync_set_timeline;
+ * tags are ignored by the aligner) to the speech, and the LIPSYNC and SHARED channels
+ * come from a rule-based teacher driven by the aligned phones, blended with the model
+ * (the model keeps the EXPRESSION channels). When no words_tsv was given, the tags then
+ * start at their aligned words too. Better for an exact transcript of clear speech;
+ * the audio is better for loose transcripts, singing, shouting, noise.
+ * Fallback: when the alignment fails (the model not installed, silence, more than 600 s
+ * or 4000 words, a transcript that does not match the speech: confidence < 0.5), the
+ * call still succeeds with the audio lips and the spread tags, and emosync_lips_report
+ * says why. Errors: an unknown `lips` is EMOSYNC_ERR_ARGUMENT (so is EMOSYNC_LIPS_TEXT in
+ * a build without the aligner, i.e. WebAssembly); emosync_process with EMOSYNC_LIPS_TEXT
+ * and no text timeline, or streaming (emosync_stream_push) with it, is EMOSYNC_ERR_STATE:
+ * the alignment needs the whole clip and its transcript.
+ * align_model_dir / align_dict: a pocketsphinx acoustic model folder and its pronouncing
+ * dictionary; NULL: the Debian pocketsphinx-en-us paths. Copied; kept until changed. */
+typedef enum {
+  EMOSYNC_LIPS_AUDIO = 0,
+  EMOSYNC_LIPS_TEXT = 1
+} emosync_lips;
+emosync_status emosync_set_lips(emosync_context* ctx, int lips, const char* align_model_dir,
+                                const char* align_dict);
+
+/* Which lips the last emosync_process used. */
+typedef struct {
+  int requested, used;    /* emosync_lips */
+  double confidence;      /* the alignment's, 0..1; -1 when nothing was aligned */
+  const char* fallback;   /* why the text lips were not used ("" when they were, or were
+                           * not requested); valid until the next call on ctx */
+} emosync_lips_info;
+emosync_status emosync_lips_report(emosync_context* ctx, emosync_lips_info* out);
+
+/* Streaming of any size, pull frames as they become ready. The pulled
  * frames equal emosync_process on the concatenated audio. One sample rate per stream;
  * after finish, pull the rest, then emosync_reset starts a new stream. */
 emosync_status emosync_stream_push(emosync_context* ctx, const float* pcm, size_t n_samples,

@@ -19,6 +19,39 @@ LipSource lip_source_from_string(const std::string& s, const std::string& what) 
   throw Error(what + ": '" + s + "' is not a lip source (audio | text)");
 }
 
+std::string to_string(LipSource s) { return s == LipSource::Text ? "text" : "audio"; }
+
+TranscriptAlignment align_transcript(std::unique_ptr<Aligner>& aligner, const AlignConfig& config,
+                                     const audio::Audio& speech, const std::string& transcript) {
+  TranscriptAlignment t;
+  try {
+    if (!aligner) aligner = std::make_unique<Aligner>(config);
+    t.alignment = aligner->align(speech, transcript);
+    t.decoded = true;
+    require_match(t.alignment, "align", aligner->config().min_confidence);
+    t.words = word_timings(t.alignment);
+    t.matched = true;
+  } catch (const Error& e) {
+    t.failure = e.what();
+  }
+  return t;
+}
+
+LipsOutcome apply_lips(LipSource requested, const TranscriptAlignment& t, std::vector<float>& frames, double fps,
+                       const audio::Audio& speech) {
+  LipsOutcome o;
+  o.requested = requested;
+  if (t.decoded) o.confidence = t.alignment.confidence;
+  if (requested != LipSource::Text) return o;
+  if (!t.matched) {
+    o.fallback = t.failure.empty() ? "the transcript was not aligned" : t.failure;
+    return o;
+  }
+  blend_text_lips(frames, fps, speech, t.alignment);
+  o.used = LipSource::Text;
+  return o;
+}
+
 teacher::PhoneTimeline phone_timeline(const Alignment& a) {
   teacher::PhoneTimeline t;
   t.phone_set = viseme::PhoneSet::Arpabet;

@@ -6,6 +6,7 @@
 // transcript is exact and the voice is clear: every p/b/m seals and open vowels open. The
 // audio alone is better when the text is loose (ad libs, a script that was not followed),
 // for singing or shouting, and where no transcript exists.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,39 @@ void blend_text_lips(std::vector<float>& frames, double fps, const audio::Audio&
 // outer thirds). Part of blend_text_lips.
 constexpr float kVowelCloseShare = 0.25f;
 void release_lips_in_vowels(std::vector<float>& frames, double fps, const Alignment& a);
+
+// What animate, the C API and the server do with a transcript, decided in one place.
+// The transcript is aligned once; a matching alignment gives the tags their word
+// timings and, under LipSource::Text, the lips. Any failure (the model not installed,
+// silence, the limits, a transcript of other speech) is a reason, never an exception:
+// the caller carries on without the alignment (tags on the spread estimate, audio lips).
+struct TranscriptAlignment {
+  bool matched = false;
+  Alignment alignment;                      // what decoded, matched or not (its confidence)
+  bool decoded = false;                     // the decoder reached the grammar's end
+  std::vector<timeline::WordTiming> words;  // when matched: one per transcript word
+  std::string failure;                      // when !matched: why ("align: ...")
+};
+// `aligner` is the caller's (kept between calls by the C API, loading the model once);
+// when empty it is created from `config` here, and a model that cannot load is a failure.
+TranscriptAlignment align_transcript(std::unique_ptr<Aligner>& aligner, const AlignConfig& config,
+                                     const audio::Audio& speech, const std::string& transcript);
+
+// Which lips a clip got, for the caller to report (the CLI prints it, the C API and the
+// server return it).
+struct LipsOutcome {
+  LipSource requested = LipSource::Audio;
+  LipSource used = LipSource::Audio;
+  double confidence = -1;  // the alignment's, when it decoded; -1 when there was none
+  std::string fallback;    // requested text, used audio: why ("" otherwise)
+};
+
+// The lips step after the model's frames (frames x 52 at `fps`): under LipSource::Text
+// with a matching alignment, blend_text_lips; otherwise the frames stay the model's and
+// `fallback` says why.
+LipsOutcome apply_lips(LipSource requested, const TranscriptAlignment& t, std::vector<float>& frames, double fps,
+                       const audio::Audio& speech);
+
+std::string to_string(LipSource s);  // "audio" | "text"
 
 }  // namespace emosync::align

@@ -16,11 +16,27 @@
 #include "io/error.h"
 #include "runtime/model.h"
 #include "timeline/timeline.h"
+#ifdef EMOSYNC_HAS_ALIGN
+#include "align/text_lips.h"
+#endif
 
 struct emosync_context {
   std::unique_ptr<emosync::engine::Animator> animator;
   std::string error;
   std::string model_version;
+  // The text timeline as set (EMOSYNC_LIPS_TEXT aligns its text; its words, when given,
+  // keep placing the tags).
+  bool has_timeline = false;
+  std::string tagged_text;
+  std::vector<emosync::timeline::WordTiming> words;
+  int lips = EMOSYNC_LIPS_AUDIO;
+  // What the last emosync_process did with the lips (emosync_lips_report).
+  emosync_lips_info lips_info{EMOSYNC_LIPS_AUDIO, EMOSYNC_LIPS_AUDIO, -1, ""};
+  std::string lips_fallback;
+#ifdef EMOSYNC_HAS_ALIGN
+  emosync::align::AlignConfig align_config;
+  std::unique_ptr<emosync::align::Aligner> aligner;  // created by the first EMOSYNC_LIPS_TEXT call
+#endif
 };
 
 namespace {
@@ -80,6 +96,44 @@ void check_samples(const float* pcm, size_t n) {
   for (size_t i = 0; i < n; ++i)
     if (!std::isfinite(pcm[i]))
       throw StatusError{EMOSYNC_ERR_AUDIO, "sample " + std::to_string(i) + " is not a finite number"};
+}
+
+// emosync_process's frames with the lips asked for by emosync_set_lips; records what was
+// done in ctx.lips_info. The decision (align, check, blend or fall back) is the CLI's and
+// the server's: align::align_transcript + align::apply_lips.
+std::vector<float> process_with_lips(emosync_context& ctx, const float* pcm, size_t n, int rate) {
+  ctx.lips_fallback.clear();
+  ctx.lips_info = {ctx.lips, EMOSYNC_LIPS_AUDIO, -1, ""};
+  if (ctx.lips != EMOSYNC_LIPS_TEXT) return ctx.animator->process(pcm, n, rate);
+#ifdef EMOSYNC_HAS_ALIGN
+  namespace align = emosync::align;
+  if (!ctx.has_timeline)
+    throw StatusError{EMOSYNC_ERR_STATE,
+                      "emosync_process: EMOSYNC_LIPS_TEXT needs the transcript (call emosync_set_timeline first)"};
+  emosync::audio::Audio speech;
+  speech.samples.assign(pcm, pcm + n);
+  speech.sample_rate = rate;
+  const align::TranscriptAlignment t = align::align_transcript(ctx.aligner, ctx.align_config, speech, ctx.tagged_text);
+  // Without words of the caller's, the tags start at their aligned words for this clip;
+  // the timeline is set back afterwards, so the next clip is aligned afresh.
+  const bool timed_here = t.matched && ctx.words.empty();
+  if (timed_here) ctx.animator->set_timeline(ctx.tagged_text, t.words);
+  std::vector<float> frames;
+  try {
+    frames = ctx.animator->process(pcm, n, rate);
+  } catch (...) {
+    if (timed_here) ctx.animator->set_timeline(ctx.tagged_text, ctx.words);
+    throw;
+  }
+  if (timed_here) ctx.animator->set_timeline(ctx.tagged_text, ctx.words);
+  const align::LipsOutcome o = align::apply_lips(align::LipSource::Text, t, frames, emosync::engine::kFps, speech);
+  ctx.lips_fallback = o.fallback;
+  ctx.lips_info.used = o.used == align::LipSource::Text ? EMOSYNC_LIPS_TEXT : EMOSYNC_LIPS_AUDIO;
+  ctx.lips_info.confidence = o.confidence;
+  return frames;
+#else
+  throw StatusError{EMOSYNC_ERR_ARGUMENT, "EMOSYNC_LIPS_TEXT: this build has no aligner"};
+#endif
 }
 
 emosync_status no_context() {
@@ -179,6 +233,7 @@ emosync_status emosync_set_conditioning(emosync_context* ctx, const float cond[1
     emosync::emotion::Conditioning c{};
     for (size_t i = 0; i < c.size(); ++i) c[i] = cond[i];
     ctx->animator->set_conditioning(c);
+    ctx->has_timeline = false;
   });
 }
 
@@ -187,6 +242,7 @@ emosync_status emosync_set_emotion(emosync_context* ctx, const char* name, float
   return guarded(ctx->error, EMOSYNC_ERR_ARGUMENT, [&] {
     require(name != nullptr, "emosync_set_emotion: name is NULL");
     ctx->animator->set_emotion(name, intensity);
+    ctx->has_timeline = false;
   });
 }
 
@@ -197,6 +253,9 @@ emosync_status emosync_set_timeline(emosync_context* ctx, const char* tagged_tex
     std::vector<emosync::timeline::WordTiming> words;
     if (words_tsv != nullptr) words = emosync::timeline::parse_words_tsv(words_tsv, "words_tsv");
     ctx->animator->set_timeline(tagged_text, words);
+    ctx->has_timeline = true;
+    ctx->tagged_text = tagged_text;
+    ctx->words = std::move(words);
   });
 }
 
@@ -210,7 +269,7 @@ emosync_status emosync_process(emosync_context* ctx, const float* pcm, size_t n_
     require(pcm != nullptr || n_samples == 0, "emosync_process: pcm is NULL");
     check_rate(sample_rate);
     check_samples(pcm, n_samples);
-    const std::vector<float> out = ctx->animator->process(pcm, n_samples, sample_rate);
+    const std::vector<float> out = process_with_lips(*ctx, pcm, n_samples, sample_rate);
     const size_t count = out.size() / EMOSYNC_BLENDSHAPES;
     if (count > 0) {
       auto* buffer = static_cast<float*>(std::malloc(out.size() * sizeof(float)));
@@ -224,6 +283,37 @@ emosync_status emosync_process(emosync_context* ctx, const float* pcm, size_t n_
 
 void emosync_frames_free(float* frames) { std::free(frames); }
 
+emosync_status emosync_set_lips(emosync_context* ctx, int lips, const char* align_model_dir, const char* align_dict) {
+  EMOSYNC_CONTEXT_OR_FAIL(ctx)
+  return guarded(ctx->error, EMOSYNC_ERR_ARGUMENT, [&] {
+    require(lips == EMOSYNC_LIPS_AUDIO || lips == EMOSYNC_LIPS_TEXT,
+            "emosync_set_lips: lips must be EMOSYNC_LIPS_AUDIO (0) or EMOSYNC_LIPS_TEXT (1)");
+#ifdef EMOSYNC_HAS_ALIGN
+    emosync::align::AlignConfig config;
+    if (align_model_dir != nullptr) config.model_dir = align_model_dir;
+    if (align_dict != nullptr) config.dict = align_dict;
+    config.validate();
+    if (config.model_dir != ctx->align_config.model_dir || config.dict != ctx->align_config.dict) ctx->aligner.reset();
+    ctx->align_config = config;
+#else
+    (void)align_model_dir;
+    (void)align_dict;
+    require(lips == EMOSYNC_LIPS_AUDIO, "emosync_set_lips: EMOSYNC_LIPS_TEXT needs the aligner, which this build "
+                                        "(WebAssembly) does not have");
+#endif
+    ctx->lips = lips;
+  });
+}
+
+emosync_status emosync_lips_report(emosync_context* ctx, emosync_lips_info* out) {
+  EMOSYNC_CONTEXT_OR_FAIL(ctx)
+  return guarded(ctx->error, EMOSYNC_ERR_ARGUMENT, [&] {
+    require(out != nullptr, "emosync_lips_report: out is NULL");
+    *out = ctx->lips_info;
+    out->fallback = ctx->lips_fallback.c_str();
+  });
+}
+
 emosync_status emosync_stream_push(emosync_context* ctx, const float* pcm, size_t n_samples, int sample_rate) {
   EMOSYNC_CONTEXT_OR_FAIL(ctx)
   return guarded(ctx->error, EMOSYNC_ERR_AUDIO, [&] {
@@ -231,6 +321,10 @@ emosync_status emosync_stream_push(emosync_context* ctx, const float* pcm, size_
     check_rate(sample_rate);
     if (ctx->animator->finished())
       throw StatusError{EMOSYNC_ERR_STATE, "emosync_stream_push after emosync_stream_finish (call emosync_reset)"};
+    if (ctx->lips == EMOSYNC_LIPS_TEXT)
+      throw StatusError{EMOSYNC_ERR_STATE,
+                        "emosync_stream_push: EMOSYNC_LIPS_TEXT needs the whole clip (use emosync_process, or "
+                        "emosync_set_lips(ctx, EMOSYNC_LIPS_AUDIO, NULL, NULL) to stream)"};
     check_samples(pcm, n_samples);
     ctx->animator->push(pcm, n_samples, sample_rate);
   });

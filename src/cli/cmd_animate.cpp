@@ -77,36 +77,28 @@ void setup(CLI::App& app) {
     }
     // The alignment: word timings for the tags (unless --words gives them) and the
     // phones --lips text needs. Any failure is a warning; the clip is still animated.
-    align::Alignment alignment;
-    bool aligned = false;
+    align::TranscriptAlignment alignment;
     if (!text->empty()) {
       tagged = job->tagged_text(*text, &how);
       const bool need_words = words_path->empty() && !*no_align;
       if (need_words || lip_source == align::LipSource::Text) {
-        std::string warning;
-        std::vector<timeline::WordTiming> timed;
-        try {
-          align::Aligner aligner(*align_config);
-          timed = align::align_words_or_warn(aligner, speech, tagged, &warning, &alignment);
-        } catch (const Error& e) {
-          warning = e.what();
-        }
-        aligned = !timed.empty();
-        if (aligned) {
-          std::printf("aligned %zu words to the speech (confidence %.2f)\n", alignment.word_index.size(),
-                      alignment.confidence);
-          if (need_words) words = std::move(timed);
+        std::unique_ptr<align::Aligner> aligner;
+        alignment = align::align_transcript(aligner, *align_config, speech, tagged);
+        if (alignment.matched) {
+          std::printf("aligned %zu words to the speech (confidence %.2f)\n", alignment.alignment.word_index.size(),
+                      alignment.alignment.confidence);
+          if (need_words) words = alignment.words;
         } else {
           std::string fallback = need_words ? "the tags go on the spread estimate" : "the tags follow --words";
           if (lip_source == align::LipSource::Text) fallback += " and the lips follow the audio";
-          std::fprintf(stderr, "animate: warning: %s; %s\n", warning.c_str(), fallback.c_str());
+          std::fprintf(stderr, "animate: warning: %s; %s\n", alignment.failure.c_str(), fallback.c_str());
         }
       }
       set = [tagged, words](engine::Animator& a) { a.set_timeline(tagged, words); };
     }
     std::printf("%s: %s\n", tagged.empty() ? "neutral" : tagged.c_str(), how.c_str());
     std::vector<float> frames = job->animate(speech, set);
-    if (lip_source == align::LipSource::Text && aligned) align::blend_text_lips(frames, engine::kFps, speech, alignment);
+    align::apply_lips(lip_source, alignment, frames, engine::kFps, speech);
     job->write(speech, frames, tagged);
   });
 }
