@@ -9,6 +9,7 @@
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "scenarios/scenario.h"
+#include "tts/voices.h"
 
 namespace {
 using namespace emosync;
@@ -29,12 +30,18 @@ void setup(CLI::App& app) {
   build->add_option("--jobs", opt->jobs, "generator threads");
   build->add_flag("--strict", opt->strict, "stop at the first bad line or failed item");
   build->add_option("--limit", opt->limit, "only the first N scenarios");
-  build->add_option("--engine", opt->generator.tts.engine, "TTS engine: espeak | flite");
+  build->add_option("--engine", opt->generator.tts.engine, "TTS engine: espeak | flite | festival");
   build->add_option("--voice", opt->generator.tts.voice, "TTS voice");
+  auto voices = std::make_shared<std::string>();
+  build->add_option("--voices", *voices,
+                    "rotate voices: each scenario speaks with one picked from its id; a JSON list of "
+                    "{engine, voice, variant, rate, pitch} (docs/tts.md) or a built-in list: all | espeak | flite | "
+                    "festival (replaces --engine/--voice)");
   build->add_option("--pause", opt->generator.pause_s, "seconds of silence between turns");
   build->add_option("--crossfade", opt->generator.crossfade_s, "crossfade half-width in seconds");
-  build->callback([opt, shard] {
+  build->callback([opt, shard, voices] {
     opt->shard = dataset::ShardId::parse(*shard);
+    if (!voices->empty()) opt->generator.voices = tts::voices_from(*voices);
     datagen::BuildReport r = datagen::build_dataset(*opt);
     std::printf(
         "%s %s: %zu scenarios (%zu bad lines skipped), %zu in this shard, %zu already done, %zu generated, %zu "

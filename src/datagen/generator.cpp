@@ -12,6 +12,7 @@
 #include "features/log_mel.h"
 #include "io/error.h"
 #include "timeline/timeline.h"
+#include "tts/voices.h"
 
 namespace emosync::datagen {
 namespace {
@@ -41,7 +42,7 @@ TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::siz
     if (!turn.capture.empty()) capture_teacher = teacher::make_livelink_teacher({turn.capture, 0});
   } else {
     take.source = "synthetic";
-    tts::TtsResult r = ctx.tts->synthesize(turn.text);
+    tts::TtsResult r = ctx.speaking->synthesize(turn.text);
     phones = teacher::timeline_from_events(r);
     a16 = audio::resample(r.audio, audio::kModelRate);
   }
@@ -68,6 +69,7 @@ TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::siz
 
 void GeneratorConfig::validate() const {
   tts.validate();
+  for (const auto& v : voices) v.validate();
   double per_grain = fps / 10.0;
   if (!(fps > 0) || std::abs(per_grain - std::round(per_grain)) > 1e-9)
     throw Error("fps must be a multiple of 10 (10, 20, 30, ...) so turns join on whole frames");
@@ -79,9 +81,22 @@ GeneratorContext::GeneratorContext(const GeneratorConfig& c)
     : config(c), tts(tts::make_tts(c.tts)), rule_teacher(teacher::make_rule_teacher()),
       compiler(compiler::Compiler::standard()) {
   config.validate();
+  voice_engines.resize(config.voices.size());
+}
+
+const tts::TtsConfig& GeneratorContext::use_voice_of(const std::string& id) {
+  if (config.voices.empty()) {
+    speaking = tts.get();
+    return config.tts;
+  }
+  const std::size_t k = tts::pick_voice(id, config.voices.size());
+  if (!voice_engines[k]) voice_engines[k] = tts::make_tts(config.voices[k]);
+  speaking = voice_engines[k].get();
+  return config.voices[k];
 }
 
 dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx) {
+  const tts::TtsConfig& voice = ctx.use_voice_of(s.id);
   const double fps = ctx.config.fps;
   const std::size_t pause = round_up(static_cast<std::size_t>(ctx.config.pause_s * audio::kModelRate), kGrain);
   std::vector<float> audio16;
@@ -164,7 +179,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
                {"feature_rate", features::kFrameRate},
                {"emotions", per_class},
                {"turns", turns_meta},
-               {"tts", ctx.config.tts.to_string()},
+               {"tts", voice.to_string()},
                {"anchors_version", emotion::Anchors::standard().version()}};
   return item;
 }
