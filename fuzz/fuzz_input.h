@@ -10,10 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
-#include <string_view>
-#include <unistd.h>
 
 #include "io/error.h"
 
@@ -35,22 +32,5 @@ int run(const std::uint8_t* data, std::size_t size, Parse&& parse) {
   }
   return 0;
 }
-
-// For parsers that only take a path so far: the input written to one file per process
-// (the name ends with `suffix`, which selects the format), removed at exit.
-class InputFile {
- public:
-  explicit InputFile(const std::string& suffix)
-      : path_((std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : std::string("/tmp")) +
-              "/emosync-fuzz-" + std::to_string(getpid()) + suffix) {}
-  ~InputFile() { std::remove(path_.c_str()); }
-  const std::string& write(std::string_view bytes) {
-    std::ofstream(path_, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return path_;
-  }
-
- private:
-  std::string path_;
-};
 
 }  // namespace emosync::fuzz

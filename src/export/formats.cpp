@@ -5,6 +5,7 @@
 #include "export/preview.h"
 #include "export/text.h"
 #include "export/visemes.h"
+#include "io/atomic_file.h"
 #include "io/error.h"
 
 namespace emosync::exporter {
@@ -70,17 +71,35 @@ void write_output(const std::string& path, const Animation& a, OutputFormat f, s
 
 void write_output(const std::string& path, const Animation& a) { write_output(path, a, output_format_of_path(path)); }
 
-Animation read_any_animation(const std::string& path, double fps) {
+namespace {
+
+enum class AnimationReader { Json, Csv, Npy };
+
+// The reader a file name selects; Error for a name none takes.
+AnimationReader reader_for(const std::string& path) {
   std::string name = text::lower_file_name(path);
   if (ends_with(name, "visemes.json") || ends_with(name, "visemes.csv"))
     throw Error(path + ": a viseme track cannot be turned back into 52 blendshapes");
-  if (ends_with(name, ".json")) return read_animation_json(path);
-  bool csv = ends_with(name, ".csv");
-  if (csv && looks_like_live_link_csv(path)) return read_live_link_csv(path, fps);
-  if (!(fps > 0)) throw Error(path + ": fps must be positive (only a Live Link Face input can infer its rate)");
-  if (csv) return read_animation_csv(path, fps);
-  if (ends_with(name, ".npy")) return read_animation_npy(path, fps);
+  if (ends_with(name, ".json")) return AnimationReader::Json;
+  if (ends_with(name, ".csv")) return AnimationReader::Csv;
+  if (ends_with(name, ".npy")) return AnimationReader::Npy;
   throw Error(path + ": cannot read this animation format (inputs: .json, .csv, Live Link Face .csv, .npy)");
+}
+
+}  // namespace
+
+Animation parse_any_animation(std::string_view bytes, const std::string& path, double fps) {
+  const AnimationReader r = reader_for(path);
+  if (r == AnimationReader::Json) return parse_animation_json(bytes, path);
+  if (r == AnimationReader::Csv && starts_like_live_link_csv(bytes)) return parse_live_link_csv(bytes, path, fps);
+  if (!(fps > 0)) throw Error(path + ": fps must be positive (only a Live Link Face input can infer its rate)");
+  if (r == AnimationReader::Csv) return parse_animation_csv(bytes, path, fps);
+  return parse_animation_npy(bytes, path, fps);
+}
+
+Animation read_any_animation(const std::string& path, double fps) {
+  reader_for(path);  // a name no reader takes is refused before the file is read
+  return parse_any_animation(io::read_file(path), path, fps);
 }
 
 }  // namespace emosync::exporter

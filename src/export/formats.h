@@ -41,5 +41,7 @@ void write_output(const std::string& path, const Animation& a);  // format from 
 // Reads .json / .csv (plain or Live Link Face) / .npy; throws naming the path otherwise.
 // fps: the rate of a CSV/NPY input (> 0); for Live Link Face 0 infers it.
 Animation read_any_animation(const std::string& path, double fps = 30);
+// The same from memory: `bytes` are the file's, `path` picks the reader and names errors.
+Animation parse_any_animation(std::string_view bytes, const std::string& path, double fps = 30);
 
 }  // namespace emosync::exporter

@@ -115,15 +115,21 @@ std::string live_link_csv(const Animation& a) {
 
 void write_live_link_csv(const std::string& path, const Animation& a) { io::write_file_atomic(path, live_link_csv(a)); }
 
-bool looks_like_live_link_csv(const std::string& path) {
-  std::string head = io::read_file(path).substr(0, 64);
+bool starts_like_live_link_csv(std::string_view text) {
+  std::string head(text.substr(0, 64));
   return text::lower(trim(head.substr(0, head.find(',')))) == "timecode";
 }
 
+bool looks_like_live_link_csv(const std::string& path) { return starts_like_live_link_csv(io::read_file(path)); }
+
 Animation read_live_link_csv(const std::string& path, double capture_fps) {
+  return parse_live_link_csv(io::read_file(path), path, capture_fps);
+}
+
+Animation parse_live_link_csv(std::string_view text, const std::string& path, double capture_fps) {
   if (capture_fps != 0 && !(capture_fps >= kMinFps && capture_fps <= kMaxFps))
     throw Error(path + ": capture fps must be 0 (infer) or in [1, 1000]");
-  std::istringstream in(io::read_file(path));
+  std::istringstream in{std::string(text)};
   std::string line;
   if (!std::getline(in, line)) throw Error(path + ": empty file");
   auto header = split_csv(line);

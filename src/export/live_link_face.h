@@ -44,8 +44,12 @@ void write_live_link_csv(const std::string& path, const Animation& a);
 // capture crosses a second boundary (60, the app's default, for shorter ones).
 // Errors name path:line and the column.
 Animation read_live_link_csv(const std::string& path, double capture_fps = 0);
+// The same from memory (a file's bytes); `what` names it in errors.
+Animation parse_live_link_csv(std::string_view text, const std::string& what, double capture_fps = 0);
 
-// True when the file starts like a Live Link Face CSV (first header cell "Timecode").
+// True when the file (or the text) starts like a Live Link Face CSV (first header cell
+// "Timecode").
 bool looks_like_live_link_csv(const std::string& path);
+bool starts_like_live_link_csv(std::string_view text);
 
 }  // namespace emosync::exporter

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "arkit/blendshapes.h"
+#include "export/formats.h"
 #include "export/live_link_face.h"
 #include "io/atomic_file.h"
 #include "support/test_support.h"
@@ -82,6 +83,28 @@ TEST(LiveLinkFace, RoundTripsThroughTheReader) {
   EXPECT_DOUBLE_EQ(b.fps, 30);
   ASSERT_EQ(b.frames, a.frames);
   for (std::size_t i = 0; i < a.data.size(); ++i) ASSERT_NEAR(b.data[i], a.data[i], 1e-6) << i;
+}
+
+TEST(LiveLinkFace, ParsesFromMemoryAsFromTheFileAndConvertPicksItByContent) {
+  const Animation a = ramp(40);
+  const std::string csv = live_link_csv(a);
+  EXPECT_TRUE(starts_like_live_link_csv(csv));
+  EXPECT_FALSE(starts_like_live_link_csv("EyeBlinkLeft,EyeLookDownLeft\n"));
+  write_live_link_csv(tmp("mem.llf.csv"), a);
+  const Animation from_file = read_live_link_csv(tmp("mem.llf.csv"));
+  const Animation from_memory = parse_live_link_csv(csv, "upload.csv");
+  EXPECT_EQ(from_memory.fps, from_file.fps);
+  EXPECT_EQ(from_memory.data, from_file.data);
+  // parse_any_animation (what `emosync convert` runs on the file's bytes) takes a .csv
+  // that starts with Timecode as Live Link Face: fps 0 infers the capture rate.
+  const Animation any = parse_any_animation(csv, "any.csv", 0);
+  EXPECT_EQ(any.data, from_file.data);
+  // Errors name the given name and line.
+  std::string bad = csv;
+  bad.replace(bad.find("\n") + 1, 8, "xx:00:00");
+  EXPECT_NE(error_of([&] { parse_any_animation(bad, "upload.csv", 0); }).find("upload.csv:2"), std::string::npos)
+      << error_of([&] { parse_any_animation(bad, "upload.csv", 0); });
+  EXPECT_NE(error_of([&] { parse_any_animation(csv, "upload.txt"); }).find("upload.txt: cannot read"), std::string::npos);
 }
 
 TEST(LiveLinkFace, WriterRejectsFractionalRatesAndBadShapes) {
