@@ -18,8 +18,8 @@ void setup(CLI::App& app) {
       ->required();
   app.add_option("-o,--output", *out, "output WAV (16-bit)")->required();
   app.add_option("--events", *events, "write phoneme and word events here (TSV)");
-  app.add_option("--engine", cfg->engine, "espeak | flite | external")->capture_default_str();
-  app.add_option("--voice", cfg->voice, "espeak: en-us, en, en-gb-x-rp, ...; flite: slt, kal, kal16, rms, awb");
+  app.add_option("--engine", cfg->engine, "espeak | flite | festival | external")->capture_default_str();
+  app.add_option("--voice", cfg->voice, "espeak: en-us, en, en-gb-x-rp, ... with variants en-us+f3, +m2, +klatt ...; flite: slt, kal, kal16, rms, awb; festival: kal, ked, slt-hts (docs/tts.md)");
   app.add_option("--rate", cfg->rate, "speaking rate relative to the voice's default (0.3 .. 3)")->capture_default_str();
   app.add_option("--pitch", cfg->pitch, "pitch 0 .. 100 (50 = the voice's default)")->capture_default_str();
   app.add_option("--audio", cfg->external_audio, "external engine: the audio another tool wrote (e.g. edge-tts MP3)");
@@ -39,5 +39,5 @@ void setup(CLI::App& app) {
   });
 }
 
-const bool registered = cli::register_command({"tts", "Speak text with phoneme and word timings (espeak-ng, flite, external)", setup});
+const bool registered = cli::register_command({"tts", "Speak text with phoneme and word timings (espeak-ng, flite, festival, external)", setup});
 }  // namespace

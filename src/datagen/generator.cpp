@@ -14,6 +14,7 @@
 #include "timeline/timeline.h"
 #include "tts/voices.h"
 
+#include "viseme/phone_class.h"
 namespace emosync::datagen {
 namespace {
 
@@ -29,6 +30,25 @@ struct TurnTake {
   teacher::Animation animation;   // at fps, covering audio
   std::string source;             // synthetic | real
 };
+  teacher::PhoneTimeline phones;  // as the teacher read them, on this take's clock
+
+// The phone class (viseme/phone_class.h) of the phone each frame's time sits in: 0
+// (silence) where no phone covers it, -1 where the phone trains no class (stress marks,
+// spoken noise, unknown symbols). The label of the trainer's auxiliary phone head; for
+// real turns it comes from the alignment, for synthetic ones from the TTS events.
+void label_phones(const teacher::PhoneTimeline& phones, double t0, double fps, std::vector<float>& labels,
+                  std::size_t first, std::size_t frames) {
+  const viseme::PhoneClasses& classes = viseme::PhoneClasses::standard();
+  std::size_t at = 0;
+  for (std::size_t f = 0; f < frames; ++f) {
+    const double t = static_cast<double>(first + f) / fps - t0;  // frame k is at k/fps, as the targets'
+    while (at < phones.phones.size() && phones.phones[at].end_s <= t) ++at;
+    float v = 0.f;
+    if (at < phones.phones.size() && phones.phones[at].start_s <= t)
+      v = static_cast<float>(classes.label(phones.phone_set, phones.phones[at].symbol));
+    labels[first + f] = v;
+  }
+}
 
 TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::size_t pad_samples) {
   TurnTake take;
@@ -73,6 +93,7 @@ void GeneratorConfig::validate() const {
   double per_grain = fps / 10.0;
   if (!(fps > 0) || std::abs(per_grain - std::round(per_grain)) > 1e-9)
     throw Error("fps must be a multiple of 10 (10, 20, 30, ...) so turns join on whole frames");
+  take.phones = std::move(phones);
   if (!(pause_s >= 0 && pause_s <= 5)) throw Error("pause_s must be in [0, 5]");
   if (!(crossfade_s >= 0)) throw Error("crossfade_s must be >= 0");
 }
@@ -115,6 +136,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
     speech_start.push_back(t0 + static_cast<double>(pause) / audio::kModelRate);
     audio16.insert(audio16.end(), take.audio.begin(), take.audio.end());
     speech_end.push_back(static_cast<double>(audio16.size()) / audio::kModelRate);
+  std::vector<float> phone_labels;
     teacher_frames.insert(teacher_frames.end(), take.animation.data.begin(), take.animation.data.end());
     emotion::Vad vad = turn.resolved_vad();
     turn_cond.push_back(emotion::make_conditioning(turn.emotion, vad));
@@ -130,6 +152,9 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   // Tail: the face returns to rest after the last word.
   std::size_t tail = pause;
   audio16.insert(audio16.end(), tail, 0.f);
+    const std::size_t first = phone_labels.size();
+    phone_labels.resize(teacher_frames.size() / arkit::kCount, 0.f);
+    label_phones(take.phones, t0, fps, phone_labels, first, phone_labels.size() - first);
   std::size_t tail_frames = tail / kGrain * static_cast<std::size_t>(std::lround(fps / 10.0));
   teacher_frames.insert(teacher_frames.end(), tail_frames * arkit::kCount, 0.f);
   const double duration = static_cast<double>(audio16.size()) / audio::kModelRate;
@@ -148,6 +173,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   timeline::TimelineOptions topt;
   topt.fps = fps;
   topt.crossfade_s = ctx.config.crossfade_s;
+  phone_labels.resize(frames, 0.f);  // the tail is silence
   std::vector<float> cond = timeline::crossfade_frames(placement, turn_cond, topt);
   cond.resize(frames * emotion::kConditioningDim, 0.f);  // frame_count rounding: same clock, exact length
 
@@ -178,6 +204,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
                {"fps", fps},
                {"feature_rate", features::kFrameRate},
                {"emotions", per_class},
+  item.phones = {{frames}, std::move(phone_labels)};
                {"turns", turns_meta},
                {"tts", voice.to_string()},
                {"anchors_version", emotion::Anchors::standard().version()}};

@@ -30,6 +30,11 @@ struct Item {
   io::NpyArray features;  // [T_f, n_mels]
   io::NpyArray cond;      // [T, 19]
   io::NpyArray targets;   // [T, 52]
+  // Optional phones.npy [T]: the phone class (viseme/phone_class.h, 0 = silence) of the
+  // phone each frame sits in, as float32, -1 where it trains no class. Only training
+  // reads it (the auxiliary phone head): a speaker-independent label the lip channels can
+  // lean on. Empty = absent (data sets built before it).
+  io::NpyArray phones;
   io::Json meta;          // at least {"id", "source": "synthetic"|"real", "duration_s", "emotions": {class: frames}}
 };
 

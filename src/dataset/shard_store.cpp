@@ -13,12 +13,14 @@
 #include "io/error.h"
 #include "io/fnv1a.h"
 #include "io/sha256.h"
+#include "viseme/phone_class.h"
 
 namespace emosync::dataset {
 namespace fs = std::filesystem;
 
 namespace {
 const char* kArrays[3] = {"features.npy", "cond.npy", "targets.npy"};
+const char* kPhones = "phones.npy";  // optional: per-frame phone classes (item.h)
 
 // One line of a manifest: its entry, or why it cannot be one.
 struct ManifestLine {
@@ -183,6 +185,15 @@ void ShardStore::commit(const Item& item) {
   if (item.cond.rows() != item.targets.rows())
     throw Error(item.id + ": cond has " + std::to_string(item.cond.rows()) + " frames, targets " +
                 std::to_string(item.targets.rows()));
+  if (!item.phones.data.empty()) {
+    if (item.phones.shape.size() != 1 || item.phones.rows() != item.targets.rows())
+      throw Error(item.id + ": phones has " + std::to_string(item.phones.rows()) + " frames, targets " +
+                  std::to_string(item.targets.rows()));
+    for (std::size_t k = 0; k < item.phones.data.size(); ++k)
+      if (!viseme::is_phone_label(item.phones.data[k]))
+        throw Error(item.id + ": phones frame " + std::to_string(k) + " is not a phone class index -1.." +
+                    std::to_string(viseme::kPhoneClassCount - 1));
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     if (ids_.count(item.id)) throw Error(item.id + ": already in " + dir_);
@@ -197,6 +208,11 @@ void ShardStore::commit(const Item& item) {
     std::string bytes = io::npy_bytes(arrays[i]->data.data(), arrays[i]->shape);
     io::write_file_atomic((tmp / kArrays[i]).string(), bytes);
     files[kArrays[i]] = io::sha256_hex(bytes);
+  }
+  if (!item.phones.data.empty()) {
+    std::string bytes = io::npy_bytes(item.phones.data.data(), item.phones.shape);
+    io::write_file_atomic((tmp / kPhones).string(), bytes);
+    files[kPhones] = io::sha256_hex(bytes);
   }
   std::string meta = item.meta.dump(1);
   io::write_file_atomic((tmp / "meta.json").string(), meta);
@@ -241,6 +257,7 @@ Item load_item(const std::string& shard_dir, const std::string& id) {
   it.features = io::read_npy((d / "features.npy").string());
   it.cond = io::read_npy((d / "cond.npy").string());
   it.targets = io::read_npy((d / "targets.npy").string());
+  if (fs::exists(d / kPhones)) it.phones = io::read_npy((d / kPhones).string());
   it.meta = io::load_json_file((d / "meta.json").string());
   return it;
 }
@@ -274,6 +291,16 @@ VerifyReport verify(const std::string& root) {
         if (item.targets.cols() != 52) r.problems.push_back(sd + ": " + id + ": targets.npy must have 52 columns");
         if (item.cond.rows() != item.targets.rows())
           r.problems.push_back(sd + ": " + id + ": cond and targets differ in frames");
+        if (!item.phones.data.empty()) {
+          if (item.phones.shape.size() != 1 || item.phones.rows() != item.targets.rows())
+            r.problems.push_back(sd + ": " + id + ": phones.npy must be [frames] like targets.npy");
+          for (std::size_t k = 0; k < item.phones.data.size(); ++k)
+            if (!viseme::is_phone_label(item.phones.data[k])) {
+              r.problems.push_back(sd + ": " + id + ": phones.npy frame " + std::to_string(k) +
+                                   ": not a phone class index -1.." + std::to_string(viseme::kPhoneClassCount - 1));
+              break;
+            }
+        }
         for (float v : item.targets.data)
           if (!(v >= 0.f && v <= 1.f)) {
             r.problems.push_back(sd + ": " + id + ": targets outside [0, 1]");

@@ -86,6 +86,14 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
   });
   optional(n, "loss", [&](auto l) {
     l.object();
+    // A misspelt weight must not silently train without its term.
+    static const std::vector<std::string> known_loss = {
+        "lipsync", "expression", "shared", "velocity", "anchor", "anchor_batch", "consistency", "jitter",
+        "lip_invariance", "anchor_rest", "closure", "phone", "channel_weights"};
+    for (auto it = l.json().begin(); it != l.json().end(); ++it)
+      if (std::find(known_loss.begin(), known_loss.end(), it.key()) == known_loss.end())
+        l.child(it.key(), it.value()).fail(it.key() == "viseme" ? "renamed to loss.phone (phone classes, phones.npy)"
+                                                                : "unknown field '" + it.key() + "'");
     auto w = [&](const char* key, float& dst) {
       optional(l, key, [&](auto v) { dst = static_cast<float>(v.number_in(0, 1000)); });
     };
@@ -98,6 +106,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     optional(l, "jitter", [&](auto v) { c.loss.jitter = static_cast<float>(v.number_in(0, 1)); });
     optional(l, "lip_invariance", [&](auto v) { c.loss.lip_invariance = static_cast<float>(v.number_in(0, 1000)); });
     optional(l, "closure", [&](auto v) { c.loss.closure = static_cast<float>(v.number_in(0, 1000)); });
+    optional(l, "phone", [&](auto v) { c.loss.phone = static_cast<float>(v.number_in(0, 1000)); });
     optional(l, "anchor_rest", [&](auto v) { c.loss.anchor_rest = static_cast<float>(v.number_in(0, 1000)); });
     optional(l, "channel_weights", [&](auto v) {
       v.object();
@@ -152,6 +161,7 @@ io::Json TrainConfig::to_json() const {
             {"lip_invariance", loss.lip_invariance},
             {"anchor_rest", loss.anchor_rest},
             {"closure", loss.closure},
+            {"phone", loss.phone},
             {"channel_weights", [&] {
                io::Json w = io::Json::object();
                for (const auto& [name, value] : loss.channel_weights) w[name] = value;

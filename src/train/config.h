@@ -40,6 +40,12 @@ struct LossWeights {
   // unsure of (half-shut lips on every p/b/m); this asks for one full seal per closure,
   // under the batch's emotion and under lip_invariance's other emotion. 0: off.
   float closure = 0.0f;
+  // Auxiliary phone classification: cross-entropy of a Linear(hidden, 40) head on the
+  // encoder's 30 fps output against the items' phones.npy (alignments for real speech,
+  // TTS events for synthetic; frames without a label train nothing). A speaker-
+  // independent signal: MSE alone regresses lip rounding to its mean across voices. The
+  // head is training-only (not in the model file). 0: off, no head.
+  float phone = 0.0f;
   // Extra weight per named channel in the supervised loss (e.g. {"mouthClose": 3}), on top
   // of the channel type's weight.
   std::vector<std::pair<std::string, float>> channel_weights;

@@ -12,6 +12,7 @@
 #include "io/json_file.h"
 #include "io/npy.h"
 
+#include "viseme/phone_class.h"
 namespace emosync::train {
 
 namespace fs = std::filesystem;
@@ -43,6 +44,16 @@ Triple Dataset::load_item(const std::string& dir, int n_mels) {
     throw Error(dir + ": cond.npy has " + std::to_string(c.rows()) + " frames, targets.npy " +
                 std::to_string(y.rows()));
   t.feature_frames = f.rows();
+  if (fs::exists(dir + "/phones.npy")) {  // optional: data sets built before it train no phone loss
+    io::NpyArray p = io::read_npy(dir + "/phones.npy");
+    if (p.shape.size() != 1 || p.rows() != y.rows())
+      throw Error(dir + "/phones.npy: expected shape [" + std::to_string(y.rows()) + "] like targets.npy");
+    for (std::size_t i = 0; i < p.data.size(); ++i)
+      if (!viseme::is_phone_label(p.data[i]))
+        throw Error(dir + "/phones.npy: frame " + std::to_string(i) + ": not a phone class index (-1.." +
+                    std::to_string(viseme::kPhoneClassCount - 1) + ")");
+    t.phones = std::move(p.data);
+  }
   t.frames = y.rows();
   t.features = std::move(f.data);
   t.cond = std::move(c.data);
@@ -103,8 +114,10 @@ Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, in
   w.targets.resize(frames * 52);
   w.mask.resize(frames);
   for (std::size_t k = 0; k < frames; ++k) {
+  w.phones.assign(frames, -1.0f);
     const std::size_t src = std::min(k0 + k, t.frames - 1);
     std::copy_n(&t.cond[src * 19], 19, &w.cond[k * 19]);
+    if (!t.phones.empty() && k0 + k < t.frames) w.phones[k] = t.phones[src];
     std::copy_n(&t.targets[src * 52], 52, &w.targets[k * 52]);
     w.mask[k] = k0 + k < t.frames ? 1.0f : 0.0f;
   }
@@ -197,7 +210,7 @@ void write_toy_dataset(const std::string& dir, int items, double seconds, unsign
       for (int b = 0; b < 80; ++b) feats[i * 80 + b] = energy[i] * (1.0f + 0.02f * b) + 0.1f * nd(rng);
     }
     const std::size_t cls = classes[static_cast<std::size_t>(it) % classes.size()];
-    std::vector<float> cond(t * 19, 0.0f), targets(t * 52, 0.0f);
+    std::vector<float> cond(t * 19, 0.0f), targets(t * 52, 0.0f), phones(t);
     const float v = std::uniform_real_distribution<float>(-0.8f, 0.8f)(rng);
     for (std::size_t k = 0; k < t; ++k) {
       cond[k * 19 + cls] = 1.0f;
@@ -211,6 +224,8 @@ void write_toy_dataset(const std::string& dir, int items, double seconds, unsign
       for (std::size_t ch : split.channels(arkit::ChannelType::Shared))
         targets[k * 52 + ch] = 0.5f * (0.3f + 0.2f * v) + 0.2f * energy[fi];
     }
+      // Phone classes the audio tells apart: silence below 0.1, then four energy bands.
+      phones[k] = energy[fi] < 0.1f ? 0.0f : 1.0f + std::min(3.0f, std::floor(energy[fi] * 4.0f));
     char name[32];
     std::snprintf(name, sizeof name, "item%04d", it);
     const std::string d = dir + "/" + name;
@@ -219,6 +234,7 @@ void write_toy_dataset(const std::string& dir, int items, double seconds, unsign
     io::write_npy(d + "/cond.npy", cond.data(), {t, 19});
     io::write_npy(d + "/targets.npy", targets.data(), {t, 52});
     io::Json meta = {{"id", name},
+    io::write_npy(d + "/phones.npy", phones.data(), {t});
                      {"source", it < real_items ? "real" : "synthetic"},
                      {"emotion", std::string(emotion::names()[cls])}};
     io::write_file_atomic(d + "/meta.json", meta.dump(2));

@@ -1,7 +1,8 @@
 #pragma once
 // Reader of training triples (ARCHITECTURE §5): an item is a folder with features.npy
 // [T_f, n_mels] (100 fps), cond.npy [T, 19], targets.npy [T, 52] (30 fps, canonical ARKit
-// order) and meta.json {"id", "source": "synthetic"|"real", "emotion"}. No libtorch, no
+// order), meta.json {"id", "source": "synthetic"|"real", "emotion"} and optionally phones.npy
+// [T] (phone class per frame, for the auxiliary phone head). No libtorch, no
 // TTS, no teachers.
 #include <cstddef>
 #include <random>
@@ -15,6 +16,7 @@ struct Triple {
   bool real = false;
   std::size_t feature_frames = 0, frames = 0;
   std::vector<float> features, cond, targets;  // row-major
+  std::vector<float> phones;  // [frames] phone class (viseme/phone_class.h), -1 none; empty: the item has no phones.npy
 };
 
 class Dataset {
@@ -51,6 +53,7 @@ std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
 void apply_gain(Window& w, float gain_db);
 // Speaker, microphone and room variety on top of the data set's voices: the synthetic
 // voices are few and clean, and real speech differs from them in vocal-tract length,
+  std::vector<float> phones;    // [frames] phone class, -1 where none, past the end, or no phones.npy
 // channel colour and noise (held-out real speech is where the lips were failing).
 // Applied to the log-mel of a window; the zero padding past the item's end stays.
 struct SpectralAugment {
@@ -65,7 +68,8 @@ void apply_spectral_augment(Window& w, int n_mels, const SpectralAugment& a, std
 Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, int n_mels, std::mt19937_64& rng);
 
 // Small synthetic triples with a learnable relation (tests, smoke runs, benchmarks):
-// lip channels follow feature energy, expression channels follow the conditioning.
+// lip channels follow feature energy, expression channels follow the conditioning, phones.npy
+// holds five phone classes (silence and four energy bands).
 void write_toy_dataset(const std::string& dir, int items, double seconds, unsigned seed, int real_items = -1);
 
 }  // namespace emosync::train

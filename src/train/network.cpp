@@ -6,7 +6,7 @@ namespace emosync::train {
 
 namespace F = torch::nn::functional;
 
-FilmNetImpl::FilmNetImpl(const model::Architecture& arch) : arch_(arch) {
+FilmNetImpl::FilmNetImpl(const model::Architecture& arch, int phone_classes) : arch_(arch) {
   encoder_ = register_module("encoder", torch::nn::ModuleList());
   int in = arch.n_mels;
   for (const auto& l : arch.encoder) {
@@ -29,12 +29,13 @@ FilmNetImpl::FilmNetImpl(const model::Architecture& arch) : arch_(arch) {
     block_film_->push_back(torch::nn::Linear(e, 2 * h));
   }
   head_ = register_module("head", torch::nn::Linear(h, arch.n_outputs));
+  if (phone_classes > 0) phone_head_ = register_module("phone_head", torch::nn::Linear(h, phone_classes));
   std::vector<int64_t> cols;
   for (auto c : model::conditioning_columns(arch.cond_input)) cols.push_back(static_cast<int64_t>(c));
   cond_columns_ = torch::tensor(cols, torch::kLong);
 }
 
-torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::Tensor& cond) {
+torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::Tensor& cond, torch::Tensor* phone_logits) {
   torch::Tensor x = features.transpose(1, 2);  // [B, C, L]
   for (std::size_t i = 0; i < arch_.encoder.size(); ++i) {
     const auto& l = arch_.encoder[i];
@@ -66,6 +67,10 @@ torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::T
 bool is_conditioning_parameter(const std::string& name) {
   return name.rfind("embed.", 0) == 0 || name.rfind("block_film.", 0) == 0;
 }
+  if (phone_logits) {
+    if (phone_head_.is_empty()) throw Error("network: no phone head (loss.phone is 0)");
+    *phone_logits = phone_head_->forward(h);
+  }
 
 std::vector<torch::Tensor> FilmNetImpl::backbone_parameters() {
   std::vector<torch::Tensor> out;
@@ -75,6 +80,8 @@ std::vector<torch::Tensor> FilmNetImpl::backbone_parameters() {
 }
 
 std::vector<torch::Tensor> FilmNetImpl::conditioning_parameters() {
+bool is_training_only_parameter(const std::string& name) { return name.rfind("phone_head.", 0) == 0; }
+
   std::vector<torch::Tensor> out;
   for (const auto& p : named_parameters())
     if (is_conditioning_parameter(p.key())) out.push_back(p.value());
@@ -112,3 +119,4 @@ void load_weights(FilmNet& net, const model::SafeTensors& st, bool skip_conditio
 }
 
 }  // namespace emosync::train
+    if (is_training_only_parameter(p.key())) continue;  // a model file never holds them

@@ -13,13 +13,18 @@ namespace emosync::train {
 
 class FilmNetImpl : public torch::nn::Module {
  public:
-  explicit FilmNetImpl(const model::Architecture& arch);
+  // phone_classes > 0 adds the training-only phone head (never part of the model file).
+  explicit FilmNetImpl(const model::Architecture& arch, int phone_classes = 0);
 
   // features [B, L_f, n_mels], cond [B, T, 19] -> [B, T, 52]. Output frame k reads the
   // hidden sequence at feature position 10k/3 (linear interpolation, clamped to L_f - 1).
-  torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& cond);
+  // phone_logits (needs the phone head): [B, T, classes] from that 30 fps encoder output,
+  // before the FiLM blocks, so the phone cannot lean on the emotion.
+  torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& cond,
+                        torch::Tensor* phone_logits = nullptr);
 
   const model::Architecture& arch() const { return arch_; }
+  bool has_phone_head() const { return !phone_head_.is_empty(); }
   // Backbone: encoder, block_fc, head. Conditioning path: embed, block_film.
   std::vector<torch::Tensor> backbone_parameters();
   std::vector<torch::Tensor> conditioning_parameters();
@@ -28,12 +33,14 @@ class FilmNetImpl : public torch::nn::Module {
   model::Architecture arch_;
   torch::nn::ModuleList encoder_{nullptr}, block_fc_{nullptr}, block_film_{nullptr};
   torch::nn::Sequential embed_{nullptr};
-  torch::nn::Linear head_{nullptr};
+  torch::nn::Linear head_{nullptr}, phone_head_{nullptr};
   torch::Tensor cond_columns_;
 };
 TORCH_MODULE(FilmNet);
 
 bool is_conditioning_parameter(const std::string& name);
+// Parameters that train but never leave the trainer (the phone head).
+bool is_training_only_parameter(const std::string& name);
 
 // Parameters <-> model file tensors.
 model::ModelFile to_model_file(FilmNet& net, const std::string& stage, const std::string& anchors_version);

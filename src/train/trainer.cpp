@@ -20,6 +20,7 @@
 #include "tables/tables.h"
 #include "train/dataset.h"
 #include "train/network.h"
+#include "viseme/phone_class.h"
 
 namespace emosync::train {
 
@@ -198,7 +199,10 @@ FilmNet load_checkpoint_network(const std::string& path, std::string* stage) {
   auto ar = open_checkpoint(path);
   io::Json state = read_checkpoint_state(ar, path);
   model::Architecture arch = model::Architecture::from_json(state.at("architecture"), path);
-  FilmNet net(arch);
+  // A run with loss.phone saved its phone head too (its config says so; older ones have none).
+  const io::Json loss = state.contains("config") ? state["config"].value("loss", io::Json::object()) : io::Json::object();
+  const bool phone_head = loss.is_object() && loss.value("phone", 0.0) > 0;
+  FilmNet net(arch, phone_head ? static_cast<int>(viseme::kPhoneClassCount) : 0);
   torch::serialize::InputArchive model_ar;
   ar.read("model", model_ar);
   net->load(model_ar);
@@ -229,7 +233,13 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     base = load_checkpoint_network(cfg.init_from, &init_stage);
     cfg.arch = base->arch().as_v3();
   }
-  FilmNet net(cfg.arch);
+  FilmNet net(cfg.arch, cfg.loss.phone > 0 ? static_cast<int>(viseme::kPhoneClassCount) : 0);
+  if (base && base->has_phone_head() && net->has_phone_head()) {
+    // The phone head goes on with the backbone it learnt on (the model file never holds it).
+    torch::NoGradGuard guard;
+    for (const auto& p : base->named_parameters())
+      if (is_training_only_parameter(p.key())) net->named_parameters()[p.key()].copy_(p.value());
+  }
   if (base && init_stage == "v3") {
     load_weights(net, to_model_file(base, "v3", "").weights);
     if (lead) std::printf("v3 fine-tuning from %s (every weight)\n", cfg.init_from.c_str());
@@ -339,8 +349,9 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_backbone);
     static_cast<torch::optim::AdamOptions&>(opt.param_groups()[1].options()).lr(cfg.lr);
     const std::vector<std::size_t> order = data.epoch_items(steps * B, real_fraction, rng);
-    // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps, closure
-    std::vector<double> sums(11, 0.0);
+    // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps, closure,
+    // phone loss x labelled frames, labelled frames, frames classified right
+    std::vector<double> sums(14, 0.0);
     for (std::size_t s = 0; s < steps; ++s) {
       // Every rank draws the whole global batch so the random streams stay in step.
       std::vector<Window> windows;
@@ -357,7 +368,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       std::vector<std::size_t> other_emotion(cfg.loss.lip_invariance > 0 && !anchors.empty() ? B : 0);
       for (auto& a : other_emotion) a = std::uniform_int_distribution<std::size_t>(0, anchors.size() - 1)(rng);
 
-      std::vector<const std::vector<float>*> f, c, y, m;
+      std::vector<const std::vector<float>*> f, c, y, m, ph;
       for (std::size_t i = b0; i < b0 + local_b; ++i) {
         f.push_back(&windows[i].features);
         c.push_back(&windows[i].cond);
@@ -369,14 +380,33 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                     target = stack_rows(y, {t, 52}), mask = stack_rows(m, {t}).unsqueeze(2);
 
       opt.zero_grad();
-      torch::Tensor out = net->forward(feats, cond);
+      torch::Tensor phone_logits;
+      torch::Tensor out = net->forward(feats, cond, cfg.loss.phone > 0 ? &phone_logits : nullptr);
       const torch::Tensor frames = mask.sum().clamp_min(1);
       torch::Tensor sup = (mask * channel_w * (out - target).pow(2)).sum() / (frames * 52);
       torch::Tensor dmask = mask.slice(1, 1) * mask.slice(1, 0, t - 1);
       torch::Tensor dv = (out.slice(1, 1) - out.slice(1, 0, t - 1)) - (target.slice(1, 1) - target.slice(1, 0, t - 1));
       torch::Tensor vel = (dmask * channel_w * dv.pow(2)).sum() / (dmask.sum().clamp_min(1) * 52);
+        ph.push_back(&windows[i].phones);
       torch::Tensor loss = sup + cfg.loss.velocity * vel;
-      torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({}), closure_l = torch::zeros({});
+      torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({}), closure_l = torch::zeros({}),
+                    phone_l = torch::zeros({});
+      double phone_frames = 0, phone_right = 0;
+      if (phone_logits.defined()) {
+        // Mean cross-entropy over the labelled frames (-1: none, past the end, or an item
+        // without phones.npy). A batch without labels still gives the head a zero gradient,
+        // so every rank all-reduces the same parameters.
+        const torch::Tensor labels = stack_rows(ph, {t}).to(torch::kLong).reshape({-1});
+        const torch::Tensor logits = phone_logits.reshape({labels.size(0), -1});
+        phone_frames = (labels >= 0).sum().item<double>();
+        phone_l = torch::nn::functional::cross_entropy(
+                      logits, labels,
+                      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1).reduction(torch::kSum)) /
+                  std::max(1.0, phone_frames);
+        loss = loss + cfg.loss.phone * phone_l;
+        torch::NoGradGuard g;
+        phone_right = (logits.argmax(1) == labels).sum().item<double>();  // -1 never equals an argmax
+      }
       const std::vector<SealRun> runs = cfg.loss.closure > 0 ? seal_runs(y, m, T) : std::vector<SealRun>{};
       if (!runs.empty()) {
         closure_l = closure_loss(out, target, runs);
@@ -461,13 +491,16 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                     {"anchor_loss", sums[3] / n},
                     {"consistency_loss", sums[4] / n},
                     {"closure_loss", sums[10] / n},
+      sums[11] += phone_l.item<double>() * phone_frames;
+      sums[12] += phone_frames;
+      sums[13] += phone_right;
                     {"mae_lipsync", sums[5] / sums[8]},
                     {"mae_expression", sums[6] / sums[8]},
                     {"mae_shared", sums[7] / sums[8]},
                     {"seconds", std::chrono::duration<double>(Clock::now() - t_epoch).count()}};
     metrics.push_back(row);
     if (lead) {
-      std::printf("epoch %d: loss %.5f (supervised %.5f, anchor %.5f, consistency %.5f, closure %.5f), real %.2f\n",
+      std::printf("epoch %d: loss %.5f (supervised %.5f, anchor %.5f, consistency %.5f, closure %.5f), real %.2f",
                   epoch, sums[0] / n, sums[1] / n, sums[3] / n, sums[4] / n, sums[10] / n, real_fraction);
       std::ostringstream rs;
       rs << rng;
@@ -482,10 +515,17 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       save_checkpoint(ckpt, net, opt, state);
       std::string lines;
       for (const auto& r : metrics) lines += r.dump() + "\n";
+    if (cfg.loss.phone > 0) {  // over the labelled frames of the epoch
+      row["phone_loss"] = sums[12] > 0 ? sums[11] / sums[12] : 0.0;
+      row["phone_accuracy"] = sums[12] > 0 ? sums[13] / sums[12] : 0.0;
+      row["phone_frames"] = sums[12];
+    }
       io::write_file_atomic(metrics_path(cfg), lines);
     }
     if (cfg.stop_after_epoch > 0 && epoch == cfg.stop_after_epoch) {
       ++epoch;
+      if (cfg.loss.phone > 0) std::printf(", phone loss %.4f accuracy %.3f", row["phone_loss"].get<double>(), row["phone_accuracy"].get<double>());
+      std::printf("\n");
       break;
     }
   }

@@ -6,6 +6,7 @@
 // independent reason to encode rounding, which MSE against one teacher's targets
 // regresses to its mean across voices.
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ constexpr std::size_t kPhoneClassCount = 40;
 const std::array<std::string_view, kPhoneClassCount>& phone_class_names();
 // -1 for a name that is not a class.
 int phone_class_index(std::string_view name);
+// A per-frame label as stored in phones.npy: a class index, or -1 (no class).
+inline bool is_phone_label(float v) {
+  return v >= -1.f && v < static_cast<float>(kPhoneClassCount) && v == std::floor(v);
+}
 
 class PhoneClasses {
  public:

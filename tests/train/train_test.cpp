@@ -120,6 +120,12 @@ TEST(TrainConfig, ErrorsNameTheField) {
   j["loss"]["closure"] = -1;
   expect_error(j, "loss.closure");
 }
+  j = tiny_config("x");
+  j["loss"]["phone"] = -0.1;
+  expect_error(j, "loss.phone");
+  j = tiny_config("x");
+  j["loss"]["viseme"] = 0.1;  // the prototype's name: an error, not a silently missing term
+  expect_error(j, "loss.viseme");
 
 // The configs the shipped model and its documented experiments were trained with all parse.
 TEST(TrainConfig, RepositoryConfigsParse) {
@@ -213,6 +219,42 @@ TEST(Curriculum, DefaultScheduleIs5050ThenRampThen2080) {
 }
 
 TEST(Dataset, RejectsMismatchedTriplesNamingTheFile) {
+// phones.npy is optional (data sets built before it load, their frames train no phone
+// loss) and checked when present.
+TEST(Dataset, PhonesAreOptionalAndCheckedNamingTheFile) {
+  fs::path d = scratch("phones");
+  train::write_toy_dataset(d.string(), 2, 1.0, 1);
+  fs::remove(d / "item0000/phones.npy");
+  auto data = train::Dataset::load({d.string()});
+  ASSERT_EQ(data.items().size(), 2u);
+  EXPECT_TRUE(data.items()[0].phones.empty());
+  EXPECT_EQ(data.items()[1].phones.size(), data.items()[1].frames);
+  std::mt19937_64 rng(1);
+  for (float v : train::make_window(data.items()[0], 30, 3, 80, rng).phones) EXPECT_EQ(v, -1.0f);
+  // 1 s at 30 fps: 30 frames, a 36-frame window runs past the end, where it has no label.
+  const auto w = train::make_window(data.items()[1], 36, 3, 80, rng);
+  EXPECT_EQ(w.phones[29], data.items()[1].phones[29]);
+  for (std::size_t k = 30; k < 36; ++k) EXPECT_EQ(w.phones[k], -1.0f);
+  // A run with the phone loss on a data set without any phones.npy still trains.
+  fs::remove(d / "item0001/phones.npy");
+  io::Json j = tiny_config(scratch("phones_none").string());
+  j["data"] = {d.string()};
+  j["epochs"] = 1;
+  j["batch_size"] = 2;
+  j["loss"]["phone"] = 1.0;
+  EXPECT_EQ(train::run_training(parse(j)).epochs_done, 1);
+  for (auto [values, what] : {std::pair{std::vector<float>(30, 40.0f), "frame 0"}, {std::vector<float>(29, 0.0f), "[30]"}}) {
+    io::write_npy((d / "item0001/phones.npy").string(), values.data(), {values.size()});
+    try {
+      train::Dataset::load({d.string()});
+      FAIL() << what;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("item0001/phones.npy"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  }
+}
+
   fs::path d = scratch("bad");
   train::write_toy_dataset(d.string(), 1, 1.0, 1);
   std::vector<float> c(5 * 19);
@@ -287,9 +329,12 @@ TEST(Train, LossFallsAndExportRunsInTheRuntime) {
 
 TEST(Train, StoppedAndResumedRunEqualsUninterruptedRun) {
   fs::path a = scratch("straight"), b = scratch("resumed");
-  train::run_training(parse(tiny_config(a.string())));
+  io::Json ja = tiny_config(a.string());
+  ja["loss"]["phone"] = 0.5;  // the phone head and its Adam state resume too
+  train::run_training(parse(ja));
   io::Json jb = tiny_config(b.string());
   jb["stop_after_epoch"] = 2;
+  jb["loss"]["phone"] = 0.5;
   EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 2);
   jb["stop_after_epoch"] = 0;
   EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 4);
@@ -298,6 +343,77 @@ TEST(Train, StoppedAndResumedRunEqualsUninterruptedRun) {
   EXPECT_EQ(d, 0.0f);
   EXPECT_EQ(io::read_file(train::metrics_path(parse(jb))).find("\"epoch\":3") != std::string::npos, true);
 }
+  EXPECT_TRUE(train::load_checkpoint_network((b / "checkpoint.pt").string())->has_phone_head());
+}
+
+namespace {
+std::vector<io::Json> metric_rows(const train::TrainConfig& c) {
+  std::ifstream in(train::metrics_path(c));
+  std::vector<io::Json> rows;
+  for (std::string line; std::getline(in, line);) rows.push_back(io::Json::parse(line));
+  return rows;
+}
+}  // namespace
+
+// The phone head learns the toy's phone classes from the encoder, stays out of the model
+// file (the runtime is unchanged), and costs little per step.
+TEST(Train, PhoneHeadLearnsAndStaysOutOfTheModelFile) {
+  fs::path off = scratch("phone_off"), on = scratch("phone_on");
+  io::Json j = tiny_config(off.string());
+  j["epochs"] = 6;
+  j["items_per_epoch"] = 32;  // 8 steps an epoch
+  const auto s_off = train::run_training(parse(j));
+  for (const auto& r : metric_rows(parse(j))) EXPECT_FALSE(r.contains("phone_loss"));
+  EXPECT_FALSE(train::load_checkpoint_network(s_off.checkpoint)->has_phone_head());
+  j["out_dir"] = on.string();
+  j["loss"]["phone"] = 1.0;
+  const auto s_on = train::run_training(parse(j));
+  const auto rows = metric_rows(parse(j));
+  ASSERT_EQ(rows.size(), 6u);
+  const double first = rows.front()["phone_loss"].get<double>(), last = rows.back()["phone_loss"].get<double>();
+  std::printf("phone loss %.3f -> %.3f, accuracy %.3f -> %.3f over %.0f labelled frames an epoch\n", first, last,
+              rows.front()["phone_accuracy"].get<double>(), rows.back()["phone_accuracy"].get<double>(),
+              rows.back()["phone_frames"].get<double>());
+  EXPECT_LT(last, 0.7 * first);
+  EXPECT_GT(rows.back()["phone_accuracy"].get<double>(), rows.front()["phone_accuracy"].get<double>());
+  EXPECT_GT(rows.back()["phone_frames"].get<double>(), 0.0);
+  EXPECT_LT(rows.back()["supervised_loss"].get<double>(), rows.front()["supervised_loss"].get<double>());
+  // Export: the same tensors, the same file size, and the runtime loads it.
+  auto net = train::load_checkpoint_network(s_on.checkpoint);
+  EXPECT_TRUE(net->has_phone_head());
+  const std::string m_off = (off / "m.safetensors").string(), m_on = (on / "m.safetensors").string();
+  train::export_checkpoint(s_off.checkpoint, m_off);
+  train::export_checkpoint(s_on.checkpoint, m_on);
+  EXPECT_EQ(fs::file_size(m_on), fs::file_size(m_off));
+  EXPECT_EQ(io::read_file(m_on).find("phone_head"), std::string::npos);
+  runtime::Model m = runtime::Model::load(m_on);
+  const auto& item = train::Dataset::load_item((toy_root() / "data/item0000").string());
+  EXPECT_EQ(m.forward(item.features.data(), item.feature_frames, item.cond.data(), item.frames).size(), item.frames * 52);
+  double sec_off = 0, sec_on = 0;
+  j["out_dir"] = off.string();
+  for (const auto& r : metric_rows(parse(j))) sec_off += r["seconds"].get<double>();
+  for (const auto& r : rows) sec_on += r["seconds"].get<double>();
+  std::printf("tiny network, 6 epochs: %.3f s without the phone head, %.3f s with it\n", sec_off, sec_on);
+}
+
+// A V3 run from a base checkpoint with a phone head carries the head on; from one without,
+// it starts afresh.
+TEST(Train, V3TakesTheBasePhoneHead) {
+  fs::path base = scratch("phone_base"), v3 = scratch("phone_v3");
+  io::Json jb = tiny_config(base.string());
+  jb["epochs"] = 2;
+  jb["loss"]["phone"] = 1.0;
+  train::run_training(parse(jb));
+  io::Json jv = tiny_config(v3.string(), "v3");
+  jv["init_from"] = (base / "checkpoint.pt").string();
+  jv["epochs"] = 1;
+  jv["loss"]["phone"] = 1.0;
+  jv["backbone"] = {{"mode", "freeze"}, {"epochs", 1}};
+  train::run_training(parse(jv));
+  auto nb = train::load_checkpoint_network((base / "checkpoint.pt").string());
+  auto nv = train::load_checkpoint_network((v3 / "checkpoint.pt").string());
+  // Frozen backbone (the head trains with it): the head is the base's, untouched.
+  EXPECT_TRUE(torch::equal(nv->named_parameters()["phone_head.weight"], nb->named_parameters()["phone_head.weight"]));
 
 TEST(Train, V3StartsFromBaseAndFrozenBackboneStaysPut) {
   fs::path base = scratch("base"), v3 = scratch("v3");
@@ -446,6 +562,7 @@ TEST(Ddp, TwoProcessesMatchOneWithTheCombinedBatch) {
   io::Json j = tiny_config(one.string(), "base");
   j["epochs"] = 2;
   train::run_training(parse(j));
+  j["loss"]["phone"] = 0.5;  // the phone head's gradients are averaged like the rest
   j["out_dir"] = two.string();
   const std::string cfg = (two / "cfg.json").string();
   io::write_file_atomic(cfg, j.dump());
