@@ -84,7 +84,7 @@ ModelFile parse_model(std::string_view bytes, const std::string& what) {
     // architecture says feature_norm none).
     std::string stray;
     for (const auto& [name, t] : m.weights.tensors)
-      if (std::none_of(shapes.begin(), shapes.end(), [&](const auto& s) { return s.first == name; })) stray = name;
+      if (std::none_of(shapes.begin(), shapes.end(), [&n = name](const auto& s) { return s.first == n; })) stray = name;
     throw Error(what + ": " + std::to_string(m.weights.tensors.size()) + " tensors, the architecture has " +
                 std::to_string(shapes.size()) + (stray.empty() ? "" : " (it has no '" + stray + "')"));
   }
