@@ -13,8 +13,8 @@
 #include "io/error.h"
 #include "timeline/timeline.h"
 #include "tts/voices.h"
-
 #include "viseme/phone_class.h"
+
 namespace emosync::datagen {
 namespace {
 
@@ -29,8 +29,8 @@ struct TurnTake {
   std::vector<float> audio;       // 16 kHz
   teacher::Animation animation;   // at fps, covering audio
   std::string source;             // synthetic | real
-};
   teacher::PhoneTimeline phones;  // as the teacher read them, on this take's clock
+};
 
 // The phone class (viseme/phone_class.h) of the phone each frame's time sits in: 0
 // (silence) where no phone covers it, -1 where the phone trains no class (stress marks,
@@ -82,6 +82,7 @@ TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::siz
   std::size_t frames = samples.size() / kGrain * static_cast<std::size_t>(std::lround(ctx.config.fps / 10.0));
   if (take.animation.frames != frames) take.animation = teacher::resample_time(take.animation, ctx.config.fps, frames);
   take.audio = std::move(samples);
+  take.phones = std::move(phones);
   return take;
 }
 
@@ -93,7 +94,6 @@ void GeneratorConfig::validate() const {
   double per_grain = fps / 10.0;
   if (!(fps > 0) || std::abs(per_grain - std::round(per_grain)) > 1e-9)
     throw Error("fps must be a multiple of 10 (10, 20, 30, ...) so turns join on whole frames");
-  take.phones = std::move(phones);
   if (!(pause_s >= 0 && pause_s <= 5)) throw Error("pause_s must be in [0, 5]");
   if (!(crossfade_s >= 0)) throw Error("crossfade_s must be >= 0");
 }
@@ -122,6 +122,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   const std::size_t pause = round_up(static_cast<std::size_t>(ctx.config.pause_s * audio::kModelRate), kGrain);
   std::vector<float> audio16;
   std::vector<float> teacher_frames;
+  std::vector<float> phone_labels;
   timeline::Placement placement;
   std::vector<emotion::Conditioning> turn_cond;
   std::vector<double> speech_start, speech_end;
@@ -136,8 +137,10 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
     speech_start.push_back(t0 + static_cast<double>(pause) / audio::kModelRate);
     audio16.insert(audio16.end(), take.audio.begin(), take.audio.end());
     speech_end.push_back(static_cast<double>(audio16.size()) / audio::kModelRate);
-  std::vector<float> phone_labels;
     teacher_frames.insert(teacher_frames.end(), take.animation.data.begin(), take.animation.data.end());
+    const std::size_t first = phone_labels.size();
+    phone_labels.resize(teacher_frames.size() / arkit::kCount, 0.f);
+    label_phones(take.phones, t0, fps, phone_labels, first, phone_labels.size() - first);
     emotion::Vad vad = turn.resolved_vad();
     turn_cond.push_back(emotion::make_conditioning(turn.emotion, vad));
     turns_meta.push_back({{"speaker", turn.speaker == scenarios::Speaker::Self ? "SELF" : "OTHER"},
@@ -152,13 +155,11 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   // Tail: the face returns to rest after the last word.
   std::size_t tail = pause;
   audio16.insert(audio16.end(), tail, 0.f);
-    const std::size_t first = phone_labels.size();
-    phone_labels.resize(teacher_frames.size() / arkit::kCount, 0.f);
-    label_phones(take.phones, t0, fps, phone_labels, first, phone_labels.size() - first);
   std::size_t tail_frames = tail / kGrain * static_cast<std::size_t>(std::lround(fps / 10.0));
   teacher_frames.insert(teacher_frames.end(), tail_frames * arkit::kCount, 0.f);
   const double duration = static_cast<double>(audio16.size()) / audio::kModelRate;
   const std::size_t frames = teacher_frames.size() / arkit::kCount;
+  phone_labels.resize(frames, 0.f);  // the tail is silence
 
   // Turn boundaries sit in the middle of the pause between two turns.
   double prev = 0;
@@ -173,7 +174,6 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   timeline::TimelineOptions topt;
   topt.fps = fps;
   topt.crossfade_s = ctx.config.crossfade_s;
-  phone_labels.resize(frames, 0.f);  // the tail is silence
   std::vector<float> cond = timeline::crossfade_frames(placement, turn_cond, topt);
   cond.resize(frames * emotion::kConditioningDim, 0.f);  // frame_count rounding: same clock, exact length
 
@@ -189,6 +189,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   item.features = {{feats.size() / features::kMelBands, features::kMelBands}, std::move(feats)};
   item.cond = {{frames, emotion::kConditioningDim}, std::move(cond)};
   item.targets = {{frames, arkit::kCount}, std::move(targets)};
+  item.phones = {{frames}, std::move(phone_labels)};
   std::map<std::string, std::size_t> per_class;
   for (std::size_t f = 0; f < frames; ++f) {
     const float* c = &item.cond.data[f * emotion::kConditioningDim];
@@ -204,7 +205,6 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
                {"fps", fps},
                {"feature_rate", features::kFrameRate},
                {"emotions", per_class},
-  item.phones = {{frames}, std::move(phone_labels)};
                {"turns", turns_meta},
                {"tts", voice.to_string()},
                {"anchors_version", emotion::Anchors::standard().version()}};

@@ -11,8 +11,8 @@
 #include "io/error.h"
 #include "io/json_file.h"
 #include "io/npy.h"
-
 #include "viseme/phone_class.h"
+
 namespace emosync::train {
 
 namespace fs = std::filesystem;
@@ -43,7 +43,6 @@ Triple Dataset::load_item(const std::string& dir, int n_mels) {
   if (c.rows() != y.rows())
     throw Error(dir + ": cond.npy has " + std::to_string(c.rows()) + " frames, targets.npy " +
                 std::to_string(y.rows()));
-  t.feature_frames = f.rows();
   if (fs::exists(dir + "/phones.npy")) {  // optional: data sets built before it train no phone loss
     io::NpyArray p = io::read_npy(dir + "/phones.npy");
     if (p.shape.size() != 1 || p.rows() != y.rows())
@@ -54,6 +53,7 @@ Triple Dataset::load_item(const std::string& dir, int n_mels) {
                     std::to_string(viseme::kPhoneClassCount - 1) + ")");
     t.phones = std::move(p.data);
   }
+  t.feature_frames = f.rows();
   t.frames = y.rows();
   t.features = std::move(f.data);
   t.cond = std::move(c.data);
@@ -113,11 +113,11 @@ Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, in
   w.cond.resize(frames * 19);
   w.targets.resize(frames * 52);
   w.mask.resize(frames);
-  for (std::size_t k = 0; k < frames; ++k) {
   w.phones.assign(frames, -1.0f);
+  for (std::size_t k = 0; k < frames; ++k) {
     const std::size_t src = std::min(k0 + k, t.frames - 1);
-    std::copy_n(&t.cond[src * 19], 19, &w.cond[k * 19]);
     if (!t.phones.empty() && k0 + k < t.frames) w.phones[k] = t.phones[src];
+    std::copy_n(&t.cond[src * 19], 19, &w.cond[k * 19]);
     std::copy_n(&t.targets[src * 52], 52, &w.targets[k * 52]);
     w.mask[k] = k0 + k < t.frames ? 1.0f : 0.0f;
   }
@@ -223,9 +223,9 @@ void write_toy_dataset(const std::string& dir, int items, double seconds, unsign
         targets[k * 52 + ch] = 0.2f + 0.1f * static_cast<float>(cls % 4) + 0.2f * v * ((ch % 2) ? 1.0f : -1.0f);
       for (std::size_t ch : split.channels(arkit::ChannelType::Shared))
         targets[k * 52 + ch] = 0.5f * (0.3f + 0.2f * v) + 0.2f * energy[fi];
-    }
       // Phone classes the audio tells apart: silence below 0.1, then four energy bands.
       phones[k] = energy[fi] < 0.1f ? 0.0f : 1.0f + std::min(3.0f, std::floor(energy[fi] * 4.0f));
+    }
     char name[32];
     std::snprintf(name, sizeof name, "item%04d", it);
     const std::string d = dir + "/" + name;
@@ -233,8 +233,8 @@ void write_toy_dataset(const std::string& dir, int items, double seconds, unsign
     io::write_npy(d + "/features.npy", feats.data(), {tf, 80});
     io::write_npy(d + "/cond.npy", cond.data(), {t, 19});
     io::write_npy(d + "/targets.npy", targets.data(), {t, 52});
-    io::Json meta = {{"id", name},
     io::write_npy(d + "/phones.npy", phones.data(), {t});
+    io::Json meta = {{"id", name},
                      {"source", it < real_items ? "real" : "synthetic"},
                      {"emotion", std::string(emotion::names()[cls])}};
     io::write_file_atomic(d + "/meta.json", meta.dump(2));

@@ -46,6 +46,7 @@ struct Window {
   std::vector<float> cond;      // [frames, 19]
   std::vector<float> targets;   // [frames, 52]
   std::vector<float> mask;      // [frames]
+  std::vector<float> phones;    // [frames] phone class, -1 where none, past the end, or no phones.npy
 };
 std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
 // Scales the window's audio by gain_db: ln power moves by gain_db·ln(10)/10; silence (the
@@ -53,7 +54,6 @@ std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
 void apply_gain(Window& w, float gain_db);
 // Speaker, microphone and room variety on top of the data set's voices: the synthetic
 // voices are few and clean, and real speech differs from them in vocal-tract length,
-  std::vector<float> phones;    // [frames] phone class, -1 where none, past the end, or no phones.npy
 // channel colour and noise (held-out real speech is where the lips were failing).
 // Applied to the log-mel of a window; the zero padding past the item's end stays.
 struct SpectralAugment {

@@ -55,6 +55,10 @@ torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::T
   auto f = torch::tensor(frac).view({1, 1, t});
   torch::Tensor h = x.index_select(2, torch::tensor(i0)) * (1 - f) + x.index_select(2, torch::tensor(i1)) * f;
   h = h.transpose(1, 2);  // [B, T, H]
+  if (phone_logits) {
+    if (phone_head_.is_empty()) throw Error("network: no phone head (loss.phone is 0)");
+    *phone_logits = phone_head_->forward(h);
+  }
   torch::Tensor e = embed_->forward(cond.index_select(2, cond_columns_));
   for (int b = 0; b < arch_.blocks; ++b) {
     torch::Tensor z = torch::relu(block_fc_[b]->as<torch::nn::Linear>()->forward(h));
@@ -64,13 +68,11 @@ torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::T
   return torch::sigmoid(head_->forward(h));
 }
 
+bool is_training_only_parameter(const std::string& name) { return name.rfind("phone_head.", 0) == 0; }
+
 bool is_conditioning_parameter(const std::string& name) {
   return name.rfind("embed.", 0) == 0 || name.rfind("block_film.", 0) == 0;
 }
-  if (phone_logits) {
-    if (phone_head_.is_empty()) throw Error("network: no phone head (loss.phone is 0)");
-    *phone_logits = phone_head_->forward(h);
-  }
 
 std::vector<torch::Tensor> FilmNetImpl::backbone_parameters() {
   std::vector<torch::Tensor> out;
@@ -80,8 +82,6 @@ std::vector<torch::Tensor> FilmNetImpl::backbone_parameters() {
 }
 
 std::vector<torch::Tensor> FilmNetImpl::conditioning_parameters() {
-bool is_training_only_parameter(const std::string& name) { return name.rfind("phone_head.", 0) == 0; }
-
   std::vector<torch::Tensor> out;
   for (const auto& p : named_parameters())
     if (is_conditioning_parameter(p.key())) out.push_back(p.value());
@@ -111,6 +111,7 @@ void load_weights(FilmNet& net, const model::SafeTensors& st, bool skip_conditio
   torch::NoGradGuard guard;
   for (auto& p : net->named_parameters()) {
     if (skip_conditioning && p.key().rfind("embed.", 0) == 0) continue;
+    if (is_training_only_parameter(p.key())) continue;  // a model file never holds them
     const model::Tensor& t = st.at(p.key(), "weights");
     std::vector<int64_t> shape(t.shape.begin(), t.shape.end());
     if (p.value().sizes() != torch::IntArrayRef(shape)) throw Error("weights: '" + p.key() + "' has the wrong shape");
@@ -119,4 +120,3 @@ void load_weights(FilmNet& net, const model::SafeTensors& st, bool skip_conditio
 }
 
 }  // namespace emosync::train
-    if (is_training_only_parameter(p.key())) continue;  // a model file never holds them

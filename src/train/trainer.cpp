@@ -370,6 +370,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
 
       std::vector<const std::vector<float>*> f, c, y, m, ph;
       for (std::size_t i = b0; i < b0 + local_b; ++i) {
+        ph.push_back(&windows[i].phones);
         f.push_back(&windows[i].features);
         c.push_back(&windows[i].cond);
         y.push_back(&windows[i].targets);
@@ -387,7 +388,6 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       torch::Tensor dmask = mask.slice(1, 1) * mask.slice(1, 0, t - 1);
       torch::Tensor dv = (out.slice(1, 1) - out.slice(1, 0, t - 1)) - (target.slice(1, 1) - target.slice(1, 0, t - 1));
       torch::Tensor vel = (dmask * channel_w * dv.pow(2)).sum() / (dmask.sum().clamp_min(1) * 52);
-        ph.push_back(&windows[i].phones);
       torch::Tensor loss = sup + cfg.loss.velocity * vel;
       torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({}), closure_l = torch::zeros({}),
                     phone_l = torch::zeros({});
@@ -474,6 +474,9 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       sums[8] += frames.item<double>();
       sums[9] += 1;
       sums[10] += closure_l.item<double>();
+      sums[11] += phone_l.item<double>() * phone_frames;
+      sums[12] += phone_frames;
+      sums[13] += phone_right;
       if (progress) progress->advance();
       if (lead && cfg.log_every_steps > 0 && steps_done % cfg.log_every_steps == 0)
         std::printf("epoch %d step %ld loss %.5f\n", epoch, steps_done, loss.item<double>());
@@ -491,17 +494,21 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                     {"anchor_loss", sums[3] / n},
                     {"consistency_loss", sums[4] / n},
                     {"closure_loss", sums[10] / n},
-      sums[11] += phone_l.item<double>() * phone_frames;
-      sums[12] += phone_frames;
-      sums[13] += phone_right;
                     {"mae_lipsync", sums[5] / sums[8]},
                     {"mae_expression", sums[6] / sums[8]},
                     {"mae_shared", sums[7] / sums[8]},
                     {"seconds", std::chrono::duration<double>(Clock::now() - t_epoch).count()}};
+    if (cfg.loss.phone > 0) {  // over the labelled frames of the epoch
+      row["phone_loss"] = sums[12] > 0 ? sums[11] / sums[12] : 0.0;
+      row["phone_accuracy"] = sums[12] > 0 ? sums[13] / sums[12] : 0.0;
+      row["phone_frames"] = sums[12];
+    }
     metrics.push_back(row);
     if (lead) {
       std::printf("epoch %d: loss %.5f (supervised %.5f, anchor %.5f, consistency %.5f, closure %.5f), real %.2f",
                   epoch, sums[0] / n, sums[1] / n, sums[3] / n, sums[4] / n, sums[10] / n, real_fraction);
+      if (cfg.loss.phone > 0) std::printf(", phone loss %.4f accuracy %.3f", row["phone_loss"].get<double>(), row["phone_accuracy"].get<double>());
+      std::printf("\n");
       std::ostringstream rs;
       rs << rng;
       io::Json state = {{"epoch", epoch},
@@ -515,17 +522,10 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       save_checkpoint(ckpt, net, opt, state);
       std::string lines;
       for (const auto& r : metrics) lines += r.dump() + "\n";
-    if (cfg.loss.phone > 0) {  // over the labelled frames of the epoch
-      row["phone_loss"] = sums[12] > 0 ? sums[11] / sums[12] : 0.0;
-      row["phone_accuracy"] = sums[12] > 0 ? sums[13] / sums[12] : 0.0;
-      row["phone_frames"] = sums[12];
-    }
       io::write_file_atomic(metrics_path(cfg), lines);
     }
     if (cfg.stop_after_epoch > 0 && epoch == cfg.stop_after_epoch) {
       ++epoch;
-      if (cfg.loss.phone > 0) std::printf(", phone loss %.4f accuracy %.3f", row["phone_loss"].get<double>(), row["phone_accuracy"].get<double>());
-      std::printf("\n");
       break;
     }
   }

@@ -119,13 +119,13 @@ TEST(TrainConfig, ErrorsNameTheField) {
   j = tiny_config("x");
   j["loss"]["closure"] = -1;
   expect_error(j, "loss.closure");
-}
   j = tiny_config("x");
   j["loss"]["phone"] = -0.1;
   expect_error(j, "loss.phone");
   j = tiny_config("x");
   j["loss"]["viseme"] = 0.1;  // the prototype's name: an error, not a silently missing term
   expect_error(j, "loss.viseme");
+}
 
 // The configs the shipped model and its documented experiments were trained with all parse.
 TEST(TrainConfig, RepositoryConfigsParse) {
@@ -218,7 +218,6 @@ TEST(Curriculum, DefaultScheduleIs5050ThenRampThen2080) {
   EXPECT_EQ(real, 20);
 }
 
-TEST(Dataset, RejectsMismatchedTriplesNamingTheFile) {
 // phones.npy is optional (data sets built before it load, their frames train no phone
 // loss) and checked when present.
 TEST(Dataset, PhonesAreOptionalAndCheckedNamingTheFile) {
@@ -255,6 +254,7 @@ TEST(Dataset, PhonesAreOptionalAndCheckedNamingTheFile) {
   }
 }
 
+TEST(Dataset, RejectsMismatchedTriplesNamingTheFile) {
   fs::path d = scratch("bad");
   train::write_toy_dataset(d.string(), 1, 1.0, 1);
   std::vector<float> c(5 * 19);
@@ -333,8 +333,8 @@ TEST(Train, StoppedAndResumedRunEqualsUninterruptedRun) {
   ja["loss"]["phone"] = 0.5;  // the phone head and its Adam state resume too
   train::run_training(parse(ja));
   io::Json jb = tiny_config(b.string());
-  jb["stop_after_epoch"] = 2;
   jb["loss"]["phone"] = 0.5;
+  jb["stop_after_epoch"] = 2;
   EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 2);
   jb["stop_after_epoch"] = 0;
   EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 4);
@@ -342,7 +342,6 @@ TEST(Train, StoppedAndResumedRunEqualsUninterruptedRun) {
   std::printf("resume parity: max abs weight diff %.2e\n", d);
   EXPECT_EQ(d, 0.0f);
   EXPECT_EQ(io::read_file(train::metrics_path(parse(jb))).find("\"epoch\":3") != std::string::npos, true);
-}
   EXPECT_TRUE(train::load_checkpoint_network((b / "checkpoint.pt").string())->has_phone_head());
 }
 
@@ -414,6 +413,7 @@ TEST(Train, V3TakesTheBasePhoneHead) {
   auto nv = train::load_checkpoint_network((v3 / "checkpoint.pt").string());
   // Frozen backbone (the head trains with it): the head is the base's, untouched.
   EXPECT_TRUE(torch::equal(nv->named_parameters()["phone_head.weight"], nb->named_parameters()["phone_head.weight"]));
+}
 
 TEST(Train, V3StartsFromBaseAndFrozenBackboneStaysPut) {
   fs::path base = scratch("base"), v3 = scratch("v3");
@@ -561,8 +561,8 @@ TEST(Ddp, TwoProcessesMatchOneWithTheCombinedBatch) {
   fs::path one = scratch("ddp1"), two = scratch("ddp2");
   io::Json j = tiny_config(one.string(), "base");
   j["epochs"] = 2;
-  train::run_training(parse(j));
   j["loss"]["phone"] = 0.5;  // the phone head's gradients are averaged like the rest
+  train::run_training(parse(j));
   j["out_dir"] = two.string();
   const std::string cfg = (two / "cfg.json").string();
   io::write_file_atomic(cfg, j.dump());
