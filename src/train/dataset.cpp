@@ -7,6 +7,7 @@
 
 #include "arkit/channel_split.h"
 #include "emotion/conditioning.h"
+#include "features/normalise.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "io/json_file.h"
@@ -239,6 +240,18 @@ void write_toy_dataset(const std::string& dir, int items, double seconds, unsign
                      {"emotion", std::string(emotion::names()[cls])}};
     io::write_file_atomic(d + "/meta.json", meta.dump(2));
   }
+}
+
+std::vector<float> Dataset::speech_mean(int n_mels) const {
+  features::SpeechMean mean(n_mels);
+  for (const auto& t : items_) mean.add(t.features.data(), t.feature_frames);
+  if (mean.frames() == 0)
+    throw Error("feature_norm running: no speech frame in the data set to compute the prior from (all silence?)");
+  return mean.mean();
+}
+
+void Dataset::normalise_features(const std::vector<float>& prior, float tau_s) {
+  for (auto& t : items_) features::RunningNorm(prior, tau_s).apply(t.features.data(), t.feature_frames);
 }
 
 }  // namespace emosync::train

@@ -29,6 +29,13 @@ class Dataset {
   const std::vector<std::size_t>& real() const { return real_; }
   const std::vector<std::size_t>& synthetic() const { return synthetic_; }
 
+  // Architecture feature_norm "running" (features/normalise.h): the prior is the mean of each
+  // band over every item's speech frames; normalise_features runs the runtime's recursion over
+  // each item from its start, once at load, so a window cut from frame f0 holds what the
+  // runtime feeds the network at f0 (the mean having adapted over frames 0..f0).
+  std::vector<float> speech_mean(int n_mels) const;  // Error when no frame is speech
+  void normalise_features(const std::vector<float>& prior, float tau_s);
+
   // The items of one epoch: n items, round(real_fraction·n) of them real (all of one
   // kind when the other is missing), shuffled.
   std::vector<std::size_t> epoch_items(std::size_t n, float real_fraction, std::mt19937_64& rng) const;

@@ -33,6 +33,18 @@ FilmNetImpl::FilmNetImpl(const model::Architecture& arch, int phone_classes) : a
   std::vector<int64_t> cols;
   for (auto c : model::conditioning_columns(arch.cond_input)) cols.push_back(static_cast<int64_t>(c));
   cond_columns_ = torch::tensor(cols, torch::kLong);
+  if (arch.feature_norm == model::FeatureNorm::Running) {
+    // Buffer names cannot hold a dot: a child module makes the name feature_norm.prior.
+    auto holder = register_module("feature_norm", std::make_shared<torch::nn::Module>());
+    feature_prior_ = holder->register_buffer("prior", torch::zeros({arch.n_mels}));
+  }
+}
+
+void FilmNetImpl::set_feature_prior(const std::vector<float>& prior) {
+  if (!feature_prior_.defined()) throw Error("network: the architecture has no feature_norm");
+  if (prior.size() != static_cast<std::size_t>(arch_.n_mels)) throw Error("network: feature prior has the wrong size");
+  torch::NoGradGuard guard;
+  feature_prior_.copy_(torch::tensor(prior));
 }
 
 torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::Tensor& cond, torch::Tensor* phone_logits) {
@@ -93,9 +105,10 @@ model::ModelFile to_model_file(FilmNet& net, const std::string& stage, const std
   m.arch = net->arch();
   m.stage = stage;
   m.anchors_version = anchors_version;
-  auto params = net->named_parameters();
+  auto params = net->named_parameters(), buffers = net->named_buffers();
   for (const auto& [name, shape] : m.arch.parameter_shapes()) {
     const torch::Tensor* p = params.find(name);
+    if (!p) p = buffers.find(name);  // feature_norm.prior
     if (!p) throw Error("network has no parameter '" + name + "'");
     torch::Tensor c = p->detach().to(torch::kFloat).contiguous();
     model::Tensor t;
@@ -117,6 +130,8 @@ void load_weights(FilmNet& net, const model::SafeTensors& st, bool skip_conditio
     if (p.value().sizes() != torch::IntArrayRef(shape)) throw Error("weights: '" + p.key() + "' has the wrong shape");
     p.value().copy_(torch::from_blob(const_cast<float*>(t.data.data()), shape, torch::kFloat));
   }
+  // The V3 stage goes on with its base's feature prior: the backbone learnt on those inputs.
+  if (net->feature_prior().defined()) net->set_feature_prior(st.at(model::kFeaturePriorTensor, "weights").data);
 }
 
 }  // namespace emosync::train

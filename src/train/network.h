@@ -24,6 +24,12 @@ class FilmNetImpl : public torch::nn::Module {
                         torch::Tensor* phone_logits = nullptr);
 
   const model::Architecture& arch() const { return arch_; }
+  // feature_norm running: the prior [n_mels], a buffer (saved in checkpoints, exported as the
+  // model file's feature_norm.prior, not trained). The network itself never normalises: the
+  // data set's features are normalised once at load (Dataset::normalise_features).
+  // Undefined without feature_norm.
+  torch::Tensor feature_prior() const { return feature_prior_; }
+  void set_feature_prior(const std::vector<float>& prior);
   bool has_phone_head() const { return !phone_head_.is_empty(); }
   // Backbone: encoder, block_fc, head. Conditioning path: embed, block_film.
   std::vector<torch::Tensor> backbone_parameters();
@@ -35,6 +41,7 @@ class FilmNetImpl : public torch::nn::Module {
   torch::nn::Sequential embed_{nullptr};
   torch::nn::Linear head_{nullptr}, phone_head_{nullptr};
   torch::Tensor cond_columns_;
+  torch::Tensor feature_prior_;
 };
 TORCH_MODULE(FilmNet);
 

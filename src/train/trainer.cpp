@@ -252,7 +252,11 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                   cfg.init_from.c_str(), cfg.arch.embed_dim, cfg.arch.embed_dim, cfg.arch.embed_dim, nb, nv, nv - nb);
   }
 
-  const Dataset data = Dataset::load(cfg.data, cfg.arch.n_mels);
+  Dataset data = Dataset::load(cfg.data, cfg.arch.n_mels);
+  const bool feature_norm = cfg.arch.feature_norm == model::FeatureNorm::Running;
+  // A fresh run takes its feature prior from its data (a V3 stage has its base's, a resumed
+  // run its checkpoint's, loaded below, so a resume is bit-exact whatever the data).
+  if (feature_norm && !base) net->set_feature_prior(data.speech_mean(cfg.arch.n_mels));
   const Curriculum curriculum = Curriculum::load(cfg.curriculum);
   const std::vector<AnchorPair> anchors = cfg.loss.anchor > 0 ? anchor_pairs_for(cfg) : std::vector<AnchorPair>{};
   const bool consistency = cfg.arch.cond_input == model::ConditioningInput::Full19 && cfg.loss.consistency > 0;
@@ -303,6 +307,18 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     std::istringstream(state.at("rng").get<std::string>()) >> rng;
     metrics = state.at("metrics");
     if (lead) std::printf("resumed from %s at epoch %d\n", ckpt.c_str(), start_epoch);
+  }
+  if (feature_norm) {
+    // Normalised once, here, before any window is cut. The gain and spectral augmentations then
+    // act on normalised windows, whereas a louder microphone acts before the normaliser. For
+    // gain and tilt (a constant per band) that is what the runtime sees while its mean is still
+    // catching up with a new channel (from the prior, over ~3 norm_tau_s), so they train exactly
+    // the robustness that transient needs; warp and band masks commute with the mean up to
+    // interpolation. Noise is the exception: its level is set against the window's normalised,
+    // not its true, power, so it stays a generic "some noise" augmentation.
+    const torch::Tensor p = net->feature_prior().contiguous();
+    data.normalise_features(std::vector<float>(p.data_ptr<float>(), p.data_ptr<float>() + p.numel()), cfg.arch.norm_tau_s);
+    if (lead) std::printf("features: running per-band normalisation, tau %.2f s\n", cfg.arch.norm_tau_s);
   }
   if (lead) fs::create_directories(cfg.out_dir);
 
@@ -430,6 +446,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
         if (cfg.loss.anchor_rest > 0) {
           // The same anchors on silent audio: the whole face is the preset.
           torch::Tensor silent = torch::full({static_cast<int64_t>(local_a), lf, cfg.arch.n_mels}, std::log(1e-10f));
+          if (feature_norm) silent = silent - net->feature_prior().view({1, 1, -1});  // silence moves no mean
           torch::Tensor rout = net->forward(silent, acond);
           torch::Tensor rest_l = (rout - apre).pow(2).sum() / (static_cast<double>(local_a * T) * 52);
           loss = loss + cfg.loss.anchor_rest * rest_l;
