@@ -39,6 +39,10 @@ void setup(CLI::App& app) {
                     "festival (replaces --engine/--voice)");
   build->add_option("--pause", opt->generator.pause_s, "seconds of silence between turns");
   build->add_option("--crossfade", opt->generator.crossfade_s, "crossfade half-width in seconds");
+  build->add_option("--augment", opt->generator.augment,
+                    "N augmented variants <id>.aug1..N of every item with real speech (0..100; docs/augment.md)");
+  build->add_option("--augment-synthetic", opt->generator.augment_synthetic,
+                    "share of all-synthetic items augmented in place (0..1)");
   build->callback([opt, shard, voices] {
     opt->shard = dataset::ShardId::parse(*shard);
     if (!voices->empty()) opt->generator.voices = tts::voices_from(*voices);

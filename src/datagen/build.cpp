@@ -26,16 +26,17 @@ BuildReport build_dataset(const BuildOptions& opt) {
   dataset::ShardStore store(opt.out, opt.shard);
   rep.recovery = store.recovery_log();
   for (const auto& r : rep.recovery) std::fprintf(stderr, "resume: %s\n", r.c_str());
-  std::vector<const scenarios::Scenario*> todo;
-  for (const auto& s : all) {
-    if (!opt.shard.owns(s.id)) continue;
-    ++rep.in_shard;
-    if (store.has(s.id)) {
-      ++rep.already_done;
-      continue;
+  std::vector<PlannedItem> todo;  // scenarios and their augmented variants (plan_items)
+  for (const auto& scenario : all)
+    for (PlannedItem& p : plan_items(scenario, opt.generator)) {
+      if (!opt.shard.owns(p.scenario.id)) continue;
+      ++rep.in_shard;
+      if (store.has(p.scenario.id)) {
+        ++rep.already_done;
+        continue;
+      }
+      todo.push_back(std::move(p));
     }
-    todo.push_back(&s);
-  }
   if (rep.already_done)
     std::fprintf(stderr, "resume: %zu of %zu items of this shard are already done\n", rep.already_done, rep.in_shard);
 
@@ -53,9 +54,9 @@ BuildReport build_dataset(const BuildOptions& opt) {
       return;
     }
     for (std::size_t i; (i = next++) < todo.size();) {
-      const scenarios::Scenario& s = *todo[i];
+      const scenarios::Scenario& s = todo[i].scenario;
       try {
-        dataset::Item item = generate_item(s, *ctx);
+        dataset::Item item = generate_item(s, *ctx, todo[i].chain);
         double secs = item.meta.value("duration_s", 0.0);
         store.commit(item);
         std::lock_guard<std::mutex> l(mu);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "audio/audio.h"
+#include "augment/effects.h"
 #include "dataset/merge.h"
 #include "dataset/speed_limit.h"
 #include "emotion/classes.h"
@@ -50,7 +51,7 @@ void label_phones(const teacher::PhoneTimeline& phones, double t0, double fps, s
   }
 }
 
-TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::size_t pad_samples) {
+TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::size_t pad_samples, double speed) {
   TurnTake take;
   teacher::PhoneTimeline phones;
   audio::Audio a16;
@@ -65,6 +66,16 @@ TurnTake speak_turn(const scenarios::Turn& turn, GeneratorContext& ctx, std::siz
     tts::TtsResult r = ctx.speaking->synthesize(turn.text);
     phones = teacher::timeline_from_events(r);
     a16 = audio::resample(r.audio, audio::kModelRate);
+  }
+  // Speed perturbation: the speech and its phone times on the new clock, before the
+  // teacher reads them. Not for captures, whose recorded face keeps its own clock.
+  if (speed != 1 && !capture_teacher) {
+    double used = speed;
+    a16.samples = augment::change_speed(a16.samples, speed, &used);
+    for (auto& p : phones.phones) {
+      p.start_s /= used;
+      p.end_s /= used;
+    }
   }
   // Lead-in / pause before the turn's speech; phones shift with it.
   const double lead = static_cast<double>(pad_samples) / audio::kModelRate;
@@ -96,6 +107,9 @@ void GeneratorConfig::validate() const {
     throw Error("fps must be a multiple of 10 (10, 20, 30, ...) so turns join on whole frames");
   if (!(pause_s >= 0 && pause_s <= 5)) throw Error("pause_s must be in [0, 5]");
   if (!(crossfade_s >= 0)) throw Error("crossfade_s must be >= 0");
+  if (augment < 0 || augment > 100) throw Error("--augment must be in 0..100 (augmented variants of each real item)");
+  if (!(augment_synthetic >= 0 && augment_synthetic <= 1))
+    throw Error("--augment-synthetic must be in [0, 1] (the share of synthetic items augmented in place)");
 }
 
 GeneratorContext::GeneratorContext(const GeneratorConfig& c)
@@ -116,7 +130,7 @@ const tts::TtsConfig& GeneratorContext::use_voice_of(const std::string& id) {
   return config.voices[k];
 }
 
-dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx) {
+dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx, const augment::Chain& chain) {
   const tts::TtsConfig& voice = ctx.use_voice_of(s.id);
   const double fps = ctx.config.fps;
   const std::size_t pause = round_up(static_cast<std::size_t>(ctx.config.pause_s * audio::kModelRate), kGrain);
@@ -130,7 +144,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
   bool any_real = false, any_synth = false;
   for (std::size_t k = 0; k < s.turns.size(); ++k) {
     const scenarios::Turn& turn = s.turns[k];
-    TurnTake take = speak_turn(turn, ctx, pause);
+    TurnTake take = speak_turn(turn, ctx, pause, chain.speed);
     any_real |= take.source == "real";
     any_synth |= take.source == "synthetic";
     double t0 = static_cast<double>(audio16.size()) / audio::kModelRate;
@@ -185,6 +199,7 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
 
   dataset::Item item;
   item.id = s.id;
+  augment::apply_steps(chain, audio16);  // what the model hears; the targets came from the clean turns
   std::vector<float> feats = features::log_mel(audio16);
   item.features = {{feats.size() / features::kMelBands, features::kMelBands}, std::move(feats)};
   item.cond = {{frames, emotion::kConditioningDim}, std::move(cond)};
@@ -208,7 +223,26 @@ dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx)
                {"turns", turns_meta},
                {"tts", voice.to_string()},
                {"anchors_version", emotion::Anchors::standard().version()}};
+  if (!chain.empty()) item.meta["augment"] = chain.to_json();
   return item;
+}
+
+std::vector<PlannedItem> plan_items(const scenarios::Scenario& s, const GeneratorConfig& config) {
+  std::vector<PlannedItem> out{{s, {}}};
+  const bool real = std::any_of(s.turns.begin(), s.turns.end(), [](const auto& t) { return t.is_real(); });
+  if (!real) {
+    if (config.augment_synthetic > 0 &&
+        augment::Rng(augment::seed_of(s.id + "/augment-synthetic")).uniform() < config.augment_synthetic)
+      out[0].chain = augment::draw_chain(augment::seed_of(s.id));
+    return out;
+  }
+  for (int k = 1; k <= config.augment; ++k) {
+    PlannedItem v{s, {}};
+    v.scenario.id = s.id + ".aug" + std::to_string(k);
+    v.chain = augment::draw_chain(augment::seed_of(v.scenario.id));
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 }  // namespace emosync::datagen

@@ -8,6 +8,7 @@
 //   compiler, SHARED teacher + gated delta) → targets; log-mel features of the audio.
 #include <string>
 
+#include "augment/chain.h"
 #include "compiler/compiler.h"
 #include "dataset/item.h"
 #include "scenarios/scenario.h"
@@ -24,6 +25,11 @@ struct GeneratorConfig {
   double fps = 30;
   double pause_s = 0.4;      // silence between turns (and the lead-in / tail)
   double crossfade_s = 0.8;  // ± around each turn boundary (shrinks for short turns)
+  // Waveform augmentation (docs/augment.md): `augment` variants <id>.aug1..N of every
+  // scenario with real speech, and the share `augment_synthetic` of all-synthetic
+  // scenarios augmented in place. Each chain is drawn from the item's id.
+  int augment = 0;
+  double augment_synthetic = 0;
 
   void validate() const;
 };
@@ -43,6 +49,16 @@ struct GeneratorContext {
   const tts::TtsConfig& use_voice_of(const std::string& id);
 };
 
-dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx);
+// `chain` (empty: none) is heard in the features only: the teacher reads the clean turns,
+// sped up or slowed down with their phone times when the chain changes the speed.
+dataset::Item generate_item(const scenarios::Scenario& s, GeneratorContext& ctx, const augment::Chain& chain = {});
+
+// The items a scenario yields under `config`: itself (augmented in place if it is
+// all-synthetic and drawn into the augmented share), then its augmented variants.
+struct PlannedItem {
+  scenarios::Scenario scenario;  // the variants' ids are <id>.augK
+  augment::Chain chain;
+};
+std::vector<PlannedItem> plan_items(const scenarios::Scenario& s, const GeneratorConfig& config);
 
 }  // namespace emosync::datagen
