@@ -224,3 +224,53 @@ TEST(Capi, ConditioningOutsideItsRangesIsAnArgumentError) {
   EXPECT_EQ(emosync_set_conditioning(ctx, cond), EMOSYNC_OK);
   emosync_free(ctx);
 }
+
+// emosync_set_lips: its errors, and the fallback when the alignment cannot run (here: a
+// model folder that does not exist), which still animates, with the audio lips and the
+// reason. The alignment itself on real speech: capi_lips_test.cpp (shared_data).
+TEST(Capi, LipsTextErrorsAndFallbackWithTheReason) {
+  emosync_context* ctx = nullptr;
+  ASSERT_EQ(emosync_create(nullptr, &ctx), EMOSYNC_OK) << emosync_last_error(nullptr);
+  const int rate = 16000;
+  const auto pcm = speech_like(3.0, rate);
+  emosync_lips_info info;
+  ASSERT_EQ(emosync_lips_report(ctx, &info), EMOSYNC_OK);
+  EXPECT_EQ(info.requested, EMOSYNC_LIPS_AUDIO);
+  EXPECT_EQ(info.confidence, -1);
+  EXPECT_EQ(emosync_lips_report(ctx, nullptr), EMOSYNC_ERR_ARGUMENT);
+
+  EXPECT_EQ(emosync_set_lips(ctx, 7, nullptr, nullptr), EMOSYNC_ERR_ARGUMENT);
+  EXPECT_NE(std::string(emosync_last_error(ctx)).find("lips must be"), std::string::npos) << emosync_last_error(ctx);
+  EXPECT_EQ(emosync_set_lips(ctx, EMOSYNC_LIPS_TEXT, "", nullptr), EMOSYNC_ERR_ARGUMENT);
+  EXPECT_NE(std::string(emosync_last_error(ctx)).find("model_dir"), std::string::npos) << emosync_last_error(ctx);
+  ASSERT_EQ(emosync_set_lips(ctx, EMOSYNC_LIPS_TEXT, nullptr, nullptr), EMOSYNC_OK) << emosync_last_error(ctx);
+
+  // No transcript yet (an emotion is not one): a state error, nothing computed.
+  ASSERT_EQ(emosync_set_emotion(ctx, "joy", 60), EMOSYNC_OK);
+  float* frames = nullptr;
+  std::size_t n = 0;
+  EXPECT_EQ(emosync_process(ctx, pcm.data(), pcm.size(), rate, &frames, &n), EMOSYNC_ERR_STATE);
+  EXPECT_NE(std::string(emosync_last_error(ctx)).find("emosync_set_timeline"), std::string::npos) << emosync_last_error(ctx);
+  EXPECT_EQ(frames, nullptr);
+  // Streaming cannot align: a state error that says how to stream.
+  EXPECT_EQ(emosync_stream_push(ctx, pcm.data(), 1600, rate), EMOSYNC_ERR_STATE);
+  EXPECT_NE(std::string(emosync_last_error(ctx)).find("whole clip"), std::string::npos) << emosync_last_error(ctx);
+
+  // The aligner's model is missing: the clip is animated with the audio lips, exactly
+  // the frames of EMOSYNC_LIPS_AUDIO, and the report says why.
+  const char* text = "[joy:60] one two three four five six";
+  ASSERT_EQ(emosync_set_timeline(ctx, text, nullptr), EMOSYNC_OK);
+  ASSERT_EQ(emosync_set_lips(ctx, EMOSYNC_LIPS_TEXT, "no-such-model-folder", nullptr), EMOSYNC_OK);
+  const auto fell_back = process(ctx, pcm, rate);
+  ASSERT_EQ(emosync_lips_report(ctx, &info), EMOSYNC_OK);
+  EXPECT_EQ(info.requested, EMOSYNC_LIPS_TEXT);
+  EXPECT_EQ(info.used, EMOSYNC_LIPS_AUDIO);
+  EXPECT_EQ(info.confidence, -1);
+  EXPECT_NE(std::string(info.fallback).find("no-such-model-folder"), std::string::npos) << info.fallback;
+  ASSERT_EQ(emosync_set_lips(ctx, EMOSYNC_LIPS_AUDIO, nullptr, nullptr), EMOSYNC_OK);
+  EXPECT_LE(max_abs_diff(process(ctx, pcm, rate), fell_back), 1e-6f);
+  ASSERT_EQ(emosync_lips_report(ctx, &info), EMOSYNC_OK);
+  EXPECT_EQ(info.requested, EMOSYNC_LIPS_AUDIO);
+  EXPECT_STREQ(info.fallback, "");
+  emosync_free(ctx);
+}
