@@ -1,5 +1,6 @@
-// emosync validate: the seed's validations and lipsync accuracy of a model as one report
-// (report.json + report.html) with pass/fail rules; exits 1 when a rule fails.
+// emosync validate: the seed's validations and how the lips follow real speech, as one
+// report (report.json + report.html) with pass/fail rules; prints the lip measures per
+// corpus and the rules, and exits non-zero when a rule fails.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -21,7 +22,8 @@ void setup(CLI::App& app) {
   opt->out_dir = "report";
   app.add_option("--model", *model_path, "safetensors model (default: the embedded default model)");
   app.add_option("--data", opt->data_dir,
-                 "shared data folder holding speech/ljspeech (real-speech checks on its held-out clips)");
+                 "shared data folder holding speech/ (the lips are measured on every dev speaker of "
+                 "speech/splits.tsv and the held-out LJ Speech clips)");
   app.add_option("--holdout", opt->holdout, "held-out clips at the end of the LJ Speech list (as in training)");
   app.add_option("-o,--output", opt->out_dir, "report folder (report.json, report.html, plots)");
   app.add_option("--heldout", opt->heldout_dir,
@@ -67,7 +69,7 @@ void setup(CLI::App& app) {
       std::printf("held-out items: MAE LIPSYNC %.4f, EXPRESSION %.4f, SHARED %.4f\n",
                   r.json["heldout"]["mae_LIPSYNC"].get<double>(), r.json["heldout"]["mae_EXPRESSION"].get<double>(),
                   r.json["heldout"]["mae_SHARED"].get<double>());
-    std::printf("%s", r.table().c_str());
+    std::printf("%s\n%s", r.lipsync_table().c_str(), r.table().c_str());
     std::printf("%s: %s (report.json, report.html)\n", opt->out_dir.c_str(), r.pass() ? "PASS" : "FAIL");
     std::size_t failed = 0;
     for (const auto& x : r.rules) failed += !x.pass;

@@ -1,13 +1,15 @@
 #pragma once
 // `emosync validate`: the seed's three validations (preset reproducibility, visual
-// distinctness, end-to-end smoothness) plus lipsync accuracy on real speech, emotion
+// distinctness, end-to-end smoothness) plus how the lips follow real speech, emotion
 // robustness of the lips and loudness invariance, as one report with pass/fail rules
-// (issue 10). The same report serves the shipped default and any model a user trains.
+// (issues 10 and 16). The same report serves the shipped default and any model a user trains.
 //
-// Every rule is stated in `rules()` with its limit; report.json holds every figure and
-// report.html the plots. Nothing here reads the training data: real-speech checks use the
-// LJ Speech clips the training set held out (the last `holdout` clips by id, the same
-// rule `emosync scenarios import-recorded --holdout` uses).
+// Every rule is stated in `run()` with its limit and description; report.json holds every
+// figure and report.html the tables and plots. Nothing here reads the training data: the
+// lips are measured (validate/lip_measures.h) on every dev speaker of speech/splits.tsv and
+// on the LJ Speech clips the training set held out (the last `holdout` clips by id, the
+// same rule `emosync scenarios import-recorded --holdout` uses), per corpus and pooled,
+// beside the same figures for the loudness envelope and the alignment-driven teacher.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -28,7 +30,7 @@ struct EmotionInput {
 
 // Audio (16 kHz mono) + emotion -> frames x 52 at 30 fps. `runtime` false: the network
 // alone. true: the runtime as users get it (loudness normalisation, fades, smoothing)
-// with blinks off so the eyelid channels stay comparable.
+// with blinks off so the eyelid channels stay comparable. Called from two threads at once.
 using Animate = std::function<std::vector<float>(const std::vector<float>& pcm16k, const EmotionInput& emotion,
                                                  bool runtime)>;
 
@@ -38,7 +40,9 @@ using Forward = std::function<std::vector<float>(const std::vector<float>& featu
                                                  std::size_t frames)>;
 
 struct Options {
-  std::string data_dir;     // the shared data folder (holds speech/ljspeech); empty: no real-speech checks
+  // The shared data folder: speech/splits.tsv with its corpus folders, and speech/ljspeech.
+  // Empty: the lips are measured on synthetic speech only.
+  std::string data_dir;
   std::size_t holdout = 8;  // held-out clips at the end of the LJ Speech list
   std::string out_dir;      // report.json + report.html (+ SVGs); empty: write nothing
   // Training-format items (folders with features.npy, cond.npy, targets.npy) the model
@@ -60,7 +64,8 @@ struct Report {
   io::Json json;  // every figure
   std::vector<RuleResult> rules;
   bool pass() const;
-  std::string table() const;  // Markdown table of the rules
+  std::string table() const;          // Markdown table of the rules
+  std::string lipsync_table() const;  // Markdown: the lip measures per corpus, model (envelope)
 };
 
 Report run(const Animate& animate, const Options& options);
