@@ -127,6 +127,10 @@ struct Aligner::Impl {
   Decoded decode(const char* search, const std::vector<std::int16_t>& pcm) {
     Decoded d;
     if (ps_set_search(ps, search) < 0) throw Error("align: pocketsphinx cannot select its search");
+    // A new stream first: the front end's noise estimate (-remove_noise) otherwise carries
+    // over from the previous utterance, and an aligner kept between clips (the C API, the
+    // server) would score the same clip differently from a fresh one.
+    ps_start_stream(ps);
     if (ps_start_utt(ps) < 0) throw Error("align: pocketsphinx cannot start an utterance");
     ps_process_raw(ps, pcm.data(), pcm.size(), FALSE, TRUE);
     ps_end_utt(ps);

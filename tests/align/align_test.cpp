@@ -132,6 +132,24 @@ TEST(Align, SyntheticSpeechFollowsItsWords) {
   EXPECT_NE(tsv.find("\tM\n"), std::string::npos);
 }
 
+TEST(Align, AKeptAlignerAnswersAsAFreshOne) {
+  // The C API and the server keep one aligner between clips: nothing of the previous clip
+  // may carry over into the next (pocketsphinx's noise estimate did, before each
+  // alignment started a stream of its own).
+  align::Aligner kept;
+  const align::Alignment first = kept.align(spoken().audio, kSentence);
+  const std::string between = "Bob bought a big blue map in Memphis.";
+  const auto other = tts::make_tts({})->synthesize(between);
+  try {  // fitted or not, the clip went through the decoder, which is what leaves state
+    kept.align(other.audio, between);
+  } catch (const Error&) {
+  }
+  const align::Alignment again = kept.align(spoken().audio, kSentence);
+  EXPECT_EQ(again.score_gap, first.score_gap);
+  EXPECT_EQ(again.phones_tsv(), first.phones_tsv());
+  EXPECT_EQ(aligner().align(spoken().audio, kSentence).score_gap, first.score_gap);
+}
+
 TEST(Align, PunctuationWordsAreSkippedAndIndexed) {
   align::Alignment r = aligner().align(spoken().audio, "The quick brown fox -- jumps over the lazy dog, and a big moose bumps into my map.");
   ASSERT_EQ(r.word_index.size(), 17u);
