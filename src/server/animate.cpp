@@ -2,6 +2,10 @@
 // -> 52 blendshapes at 30 fps. The request is checked field by field before the engine
 // runs, so every client mistake is a 4xx naming the field; what fails after that is ours
 // (500).
+//
+// lips=text is `emosync animate --lips text` and the C API's EMOSYNC_LIPS_TEXT: the same
+// align::align_transcript before the model and align::apply_lips after it
+// (align/text_lips.h), so the three cannot drift apart.
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +13,7 @@
 #include <memory>
 #include <optional>
 
+#include "align/text_lips.h"
 #include "arkit/blendshapes.h"
 #include "audio/audio.h"
 #include "emotion/classes.h"
@@ -26,8 +31,8 @@ using io::Json;
 
 constexpr std::size_t kMaxText = 100000;  // characters of text or word timings
 
-const char* const kFields[] = {"text", "emotion", "words", "blinks", "fades", "autotag", "seed"};
-const char* const kFieldList = "text, emotion, words, blinks, fades, autotag, seed";
+const char* const kFields[] = {"text", "emotion", "words", "blinks", "fades", "autotag", "seed", "lips"};
+const char* const kFieldList = "text, emotion, words, blinks, fades, autotag, seed, lips";
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -129,6 +134,24 @@ audio::Audio decode_speech(const std::string& bytes, double max_seconds) {
   return a;
 }
 
+// An aligner of the server's pool for one alignment, given back when it ends (also when it
+// throws); without a pool, align_transcript loads one for this request alone.
+class Borrowed {
+ public:
+  explicit Borrowed(AlignerPool* pool) : pool_(pool) {
+    if (pool_) aligner = pool_->borrow();
+  }
+  ~Borrowed() {
+    if (pool_) pool_->give_back(std::move(aligner));
+  }
+  Borrowed(const Borrowed&) = delete;
+  Borrowed& operator=(const Borrowed&) = delete;
+  std::unique_ptr<align::Aligner> aligner;
+
+ private:
+  AlignerPool* pool_;
+};
+
 }  // namespace
 
 Reply animate_api(const Options& opt, const Request& req) {
@@ -138,6 +161,15 @@ Reply animate_api(const Options& opt, const Request& req) {
   const std::string* words_tsv = value(f, "words");
   if (text && emotion) bad("emotion: give 'text' or 'emotion', not both");
   if (words_tsv && !text) bad("words: needs 'text' (the timings belong to its words)");
+  align::LipSource lips = align::LipSource::Audio;
+  if (const std::string* l = value(f, "lips")) {
+    try {
+      lips = align::lip_source_from_string(*l, "lips");  // "lips: 'x' is not a lip source (audio | text)"
+    } catch (const Error& e) {
+      bad(e.what());
+    }
+  }
+  if (lips == align::LipSource::Text && !text) bad("lips: text needs 'text' (the transcript the mouth follows)");
 
   engine::Options eo;
   eo.post.blinks = flag(f, "blinks", true);
@@ -196,10 +228,25 @@ Reply animate_api(const Options& opt, const Request& req) {
 
   std::shared_ptr<const runtime::Model> model = opt.model;
   if (!model) model = std::shared_ptr<const runtime::Model>(&runtime::Model::embedded_default(), [](const runtime::Model*) {});
+  // lips=text: the transcript aligned to the speech; a match also starts the tags at their
+  // aligned words when no `words` were given. A failed alignment is not an error: the
+  // clip gets the audio lips (and the spread or given tag timings) and the reply says why.
+  align::TranscriptAlignment aligned;
+  if (lips == align::LipSource::Text) {
+    Borrowed b(opt.aligners.get());
+    aligned = align::align_transcript(b.aligner, align::AlignConfig{}, speech, tagged);
+    if (aligned.matched && words.empty()) words = aligned.words;
+  }
   engine::Animator animator(model, eo);
   if (one_emotion) animator.set_emotion(one_emotion->first, one_emotion->second);
   else if (text) animator.set_timeline(tagged, words);
-  const std::vector<float> out = animator.process(speech.samples.data(), speech.samples.size(), speech.sample_rate);
+  std::vector<float> out = animator.process(speech.samples.data(), speech.samples.size(), speech.sample_rate);
+  const align::LipsOutcome lipped = align::apply_lips(lips, aligned, out, engine::kFps, speech);
+  // The C API's emosync_lips_report, as JSON: requested, used, the alignment's confidence
+  // when it decoded, and the fallback's reason in the same words.
+  Json lips_json = {{"requested", align::to_string(lipped.requested)}, {"used", align::to_string(lipped.used)}};
+  if (lipped.confidence >= 0) lips_json["confidence"] = std::round(lipped.confidence * 1000) / 1000;
+  if (!lipped.fallback.empty()) lips_json["reason"] = lipped.fallback;
 
   Json frames = Json::array();
   for (std::size_t i = 0; i + arkit::kCount <= out.size(); i += arkit::kCount) frames.push_back(vec(out.data() + i, arkit::kCount));
@@ -209,7 +256,39 @@ Reply animate_api(const Options& opt, const Request& req) {
                      {"tagged", tagged},
                      {"how", how},
                      {"seconds", seconds},
-                     {"sample_rate", speech.sample_rate}});
+                     {"sample_rate", speech.sample_rate},
+                     {"lips", lips_json}});
 }
 
 }  // namespace emosync::server::detail
+
+namespace emosync::server {
+
+AlignerPool::AlignerPool() = default;
+AlignerPool::~AlignerPool() = default;
+
+std::unique_ptr<align::Aligner> AlignerPool::borrow() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (idle_.empty()) return nullptr;
+  std::unique_ptr<align::Aligner> a = std::move(idle_.back());
+  idle_.pop_back();
+  return a;
+}
+
+void AlignerPool::give_back(std::unique_ptr<align::Aligner> aligner) noexcept {
+  if (!aligner) return;
+  try {
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(aligner));
+  } catch (...) {
+    // Out of memory for one pointer: the aligner is freed here and the next request
+    // loads another; a reply is still sent.
+  }
+}
+
+std::size_t AlignerPool::idle() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return idle_.size();
+}
+
+}  // namespace emosync::server

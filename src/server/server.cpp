@@ -293,6 +293,7 @@ bool host_allowed(const std::string& host_header, const std::string& bound_host)
 
 Server::Server(Options opt) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(opt);
+  if (!impl_->opt.aligners) impl_->opt.aligners = std::make_shared<AlignerPool>();
   auto& http = impl_->http;
   Impl& impl = *impl_;
   const Options& o = impl_->opt;

@@ -16,7 +16,10 @@
 //                          the fields as parts. Fields: text (tagged, or plain: tagged
 //                          by the text-emotion model unless autotag=0), emotion
 //                          ("joy" or "joy:70", instead of text), words ("start end word"
-//                          lines, needs text), blinks, fades (0|1), seed.
+//                          lines, needs text), blinks, fades (0|1), seed, lips ("audio",
+//                          the default, or "text": the mouth from the aligned text, as
+//                          `animate --lips text`; the reply's `lips` says which it got
+//                          and, on a fallback to the audio, why).
 //
 // Every request body is size-limited; a bad request gets a 4xx with a JSON body
 // {"error": "<field>: <what is wrong>"}; nothing a client sends ends the process.
@@ -28,6 +31,7 @@
 // at once (the rest get 503 at once), and every connection serves one request.
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,8 +41,42 @@
 namespace emosync::runtime {
 class Model;
 }
+namespace emosync::align {
+class Aligner;
+}
 
 namespace emosync::server {
+
+// The forced aligners behind /api/animate's lips=text, kept between requests so that the
+// acoustic model is loaded once, not per request. A pocketsphinx decoder aligns one
+// utterance at a time, so a request borrows an aligner for its alignment and gives it
+// back; when every one is out, align::align_transcript creates another. That is one
+// aligner per worker aligning at the same moment, rather than one aligner behind a mutex:
+// alignment runs at ~38x real time on one core (docs/align.md), so a 600 s upload holds
+// its aligner ~16 s, and behind a mutex every other lips=text request would wait that
+// long. The cost is small and bounded: the model is ~6 MB, the pronouncing dictionary is
+// shared between aligners (align/pronounce.cpp), and at most Options::max_uploads requests
+// with a body run at once, so no more aligners than that are ever made. A kept aligner
+// answers as a fresh one (each alignment starts a new decoder stream, align.cpp), so a
+// reply never depends on earlier requests. Thread-safe.
+class AlignerPool {
+ public:
+  AlignerPool();
+  ~AlignerPool();
+  AlignerPool(const AlignerPool&) = delete;
+  AlignerPool& operator=(const AlignerPool&) = delete;
+
+  // An idle aligner, or an empty pointer when none is (the borrower creates one).
+  std::unique_ptr<align::Aligner> borrow();
+  // Back for the next request; an empty pointer (a model that did not load) is dropped.
+  void give_back(std::unique_ptr<align::Aligner> aligner) noexcept;
+  // Aligners waiting to be borrowed.
+  std::size_t idle() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<align::Aligner>> idle_;
+};
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -56,6 +94,9 @@ struct Options {
                                 // reply must be taken within it too
   // The runtime model /api/animate runs; null: runtime::Model::embedded_default().
   std::shared_ptr<const runtime::Model> model;
+  // The aligners lips=text borrows; null: Server makes one pool for its workers, and
+  // handle_api called without a Server loads the model for each such request.
+  std::shared_ptr<AlignerPool> aligners;
 };
 
 // One part of a multipart/form-data body.

@@ -400,6 +400,14 @@ test('Live: "Animate on the server" posts the speech and text to /api/animate', 
   const happy = meanOf(await column(smile, 15, 60)), sad = meanOf(await column(smile, 120, 170));
   assert.ok(happy > sad + 0.05, `smile while happy ${happy} vs sad ${sad}`);
 
+  // "server: lips from the text" sends lips=text; this speech-like noise cannot be
+  // aligned, so the panel says the lips stayed the audio's, and why.
+  await page.check('#live-lips-text');
+  await page.click('#live-server');
+  await page.waitForSelector('body[data-live]', { timeout: 60000 });
+  assert.match(await page.locator('#live-status').textContent(), /180 frames .*; lips from the audio \(align: /);
+  await page.uncheck('#live-lips-text');
+
   // The server's 4xx message reaches the panel.
   await page.locator('#text').fill('[glee:80] I got the job!');
   await page.click('#live-server');

@@ -119,6 +119,7 @@ async function runOnServer() {
   const form = new FormData();
   form.append('audio', file, file.name);
   if (text) form.append('text', text);
+  if (text && $('live-lips-text').checked) form.append('lips', 'text');
   say(`animating ${file.name} on the server…`);
   try {
     const t0 = performance.now();
@@ -129,7 +130,9 @@ async function runOnServer() {
     if (text && j.tagged !== text) $('text').value = j.tagged;
     await loadWav(file, { generate: false });
     loadAnimation({ fps: j.fps, names: j.names, frames: j.frames }, file.name);
-    say(`${file.name}: ${j.frames.length} frames computed by the server (POST /api/animate, ${j.how}) in ${ms.toFixed(0)} ms`);
+    const lips = j.lips && j.lips.requested === 'text'
+      ? `; lips from the ${j.lips.used}${j.lips.reason ? ` (${j.lips.reason})` : ''}` : '';
+    say(`${file.name}: ${j.frames.length} frames computed by the server (POST /api/animate, ${j.how}) in ${ms.toFixed(0)} ms${lips}`);
     document.body.dataset.live = String(j.frames.length);
     seek(0);
   } catch (e) {
