@@ -131,7 +131,11 @@ int speak_in_child(int fd, const TtsConfig& c, const std::string& text) {
 Collector speak_in_fresh_process(const TtsConfig& c, const std::string& text, int* rate_hz) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("espeak-ng: cannot create a pipe: " + std::string(std::strerror(errno)));
-  pid_t pid = ::fork();
+  pid_t pid;
+  {
+    std::lock_guard<std::mutex> rand_lock(c_rand_mutex());  // engines.h: no thread is inside rand()
+    pid = ::fork();
+  }
   if (pid < 0) {
     int e = errno;
     ::close(fds[0]);

@@ -24,11 +24,6 @@ namespace {
 
 constexpr unsigned kNoiseSeed = 1;
 
-std::mutex& flite_mutex() {
-  static std::mutex m;
-  return m;
-}
-
 struct FliteVoice {
   cst_voice* voice = nullptr;
   // The voice's own mean pitch, read once at registration: every engine sets the
@@ -63,13 +58,13 @@ class FliteTts : public Tts {
  public:
   explicit FliteTts(const TtsConfig& c) : config_(c) {
     if (config_.voice.empty()) config_.voice = "slt";
-    std::lock_guard<std::mutex> lock(flite_mutex());
+    std::lock_guard<std::mutex> lock(c_rand_mutex());
     flite_voice(config_.voice);
   }
   std::string name() const override { return "flite:" + config_.voice; }
 
   TtsResult synthesize(const std::string& text) override {
-    std::lock_guard<std::mutex> lock(flite_mutex());
+    std::lock_guard<std::mutex> lock(c_rand_mutex());
     FliteVoice fv = flite_voice(config_.voice);
     cst_voice* v = fv.voice;
     feat_set_float(v->features, "duration_stretch", static_cast<float>(1.0 / config_.rate));

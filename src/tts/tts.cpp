@@ -11,6 +11,11 @@
 
 namespace emosync::tts {
 
+std::mutex& c_rand_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 void TtsConfig::validate() const {
   if (engine != "espeak" && engine != "flite" && engine != "festival" && engine != "external")
     throw Error("tts config: engine: '" + engine + "' is not one of espeak, flite, festival, external");

@@ -5,11 +5,14 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
+#include <atomic>
 
 #include "support/test_support.h"
 #include "audio/audio.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
+#include "tts/engines.h"
 #include "tts/tts.h"
 #include "tts/voices.h"
 
@@ -426,4 +429,42 @@ TEST(Voices, FileIsReadAndBadFieldsAreNamed) {
   EXPECT_NE(bad(R"([{"engine": "espeak", "pitch": 101}])").find("[0].pitch"), std::string::npos);
   EXPECT_NE(bad("[]").find("empty"), std::string::npos);
   EXPECT_NE(bad(R"({"engine": "espeak"})").find("list"), std::string::npos);
+}
+
+// espeak-ng forks one child per utterance and the child draws from rand(); flite's
+// clustergen voices draw from rand() in the parent. A fork taken while another thread
+// was inside rand() left the child waiting forever on rand()'s lock (a data set build
+// hung so, once in ~1,800 items). Every rand() user holds tts::c_rand_mutex() and
+// espeak-ng forks under it (tts/engines.h). Here another thread draws from rand() without
+// pause, as flite does but far more often, so a fork outside the lock would hang here.
+TEST(EspeakTts, ForksSafelyWhileAnotherThreadDrawsFromRand) {
+  const std::string text = "Six thin cats sit still.";
+  tts::TtsConfig klatt;  // the Klatt synthesiser makes its noise with rand()
+  klatt.voice = "en-us+klatt";
+  const auto alone = tts::make_tts(klatt)->synthesize(text);
+  std::atomic<bool> stop{false};
+  std::atomic<long> draws{0};
+  std::thread drawer([&] {
+    while (!stop) {
+      std::lock_guard<std::mutex> lock(tts::c_rand_mutex());
+      for (int i = 0; i < 1000; ++i) draws += std::rand() & 1;
+    }
+  });
+  auto t = tts::make_tts(klatt);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(t->synthesize(text).audio.samples, alone.audio.samples) << i;
+  stop = true;
+  drawer.join();
+  EXPECT_GT(draws.load(), 0);
+  // And flite itself on another thread.
+  stop = false;
+  std::thread flite([&] {
+    tts::TtsConfig c;
+    c.engine = "flite";
+    c.voice = "slt";
+    auto f = tts::make_tts(c);
+    while (!stop) f->synthesize("She sells sea shells.");
+  });
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(t->synthesize(text).audio.samples, alone.audio.samples) << i;
+  stop = true;
+  flite.join();
 }
