@@ -279,10 +279,22 @@ TEST(RuntimeModel, RunningNormModelRoundTripsThroughItsFile) {
             direct.forward(fx.feats.data(), fx.tf, fx.cond.data(), fx.t));
 }
 
-TEST(RuntimeModel, ShippedModelHasNoFeatureNorm) {
-  // Every model file before feature_norm reads as "none" and its architecture JSON (which is
-  // in the file's metadata and compared on checkpoint resume) gains no field.
+TEST(RuntimeModel, ShippedModelNormalisesItsFeatures) {
+  // The default model is trained with feature_norm "running" (models/default/README.md): its
+  // architecture says so and it carries the prior it starts from.
   const runtime::Model& m = runtime::Model::embedded_default();
+  EXPECT_EQ(m.arch().feature_norm, model::FeatureNorm::Running);
+  EXPECT_FLOAT_EQ(m.arch().norm_tau_s, 2.5f);
+  EXPECT_TRUE(m.arch().to_json().contains("feature_norm"));
+}
+
+TEST(RuntimeModel, ModelWithoutFeatureNormKeepsItsArchitectureJson) {
+  // A model file from before feature_norm reads as "none" and its architecture JSON (which
+  // is in the file's metadata and compared on checkpoint resume) gains no field.
+  model::ModelFile f = running_model(24);
+  f.arch.feature_norm = model::FeatureNorm::None;
+  f.weights.tensors.erase(model::kFeaturePriorTensor);
+  runtime::Model m(f);
   EXPECT_EQ(m.arch().feature_norm, model::FeatureNorm::None);
   EXPECT_FALSE(m.arch().to_json().contains("feature_norm"));
   EXPECT_FALSE(m.arch().to_json().contains("norm_tau_s"));
