@@ -31,10 +31,12 @@ bool ActivityMeter::take() {
 PostProcessor::PostProcessor(const Options& options)
     : opt_(options),
       lip_channels_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync)),
+      expression_channels_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Expression)),
       meter_(options.active_db),
       blinks_(options.seed, kFps, options.blink) {
-  if (!(opt_.lead_ms >= 0 && opt_.hold_ms >= 0 && opt_.release_ms > 0 && opt_.smoothing_ms > 0))
-    throw Error("post options: lead_ms and hold_ms must be >= 0, release_ms and smoothing_ms > 0");
+  if (!(opt_.lead_ms >= 0 && opt_.hold_ms >= 0 && opt_.release_ms > 0 && opt_.smoothing_ms > 0 &&
+        opt_.expression_ms >= 0))
+    throw Error("post options: lead_ms, hold_ms and expression_ms must be >= 0, release_ms and smoothing_ms > 0");
 }
 
 void PostProcessor::reset() { *this = PostProcessor(opt_); }
@@ -94,6 +96,8 @@ void PostProcessor::emit_ready() {
   const long complete = blocks_base_ + static_cast<long>(active_.size());
   const double lead = opt_.lead_ms / 1000;
   const double alpha = 1.0 - std::exp(-1000.0 / (kFps * opt_.smoothing_ms));
+  const float expression_alpha =
+      opt_.expression_ms > 0 ? static_cast<float>(1.0 - std::exp(-1000.0 / (kFps * opt_.expression_ms))) : 1.0f;
   while (frames_emitted_ < frames_in_) {
     const std::size_t j = frames_emitted_;
     // The gate reads blocks up to t + lead: wait for them unless the audio has ended.
@@ -101,6 +105,16 @@ void PostProcessor::emit_ready() {
     float f[kChannels];
     std::copy(pending_.begin(), pending_.begin() + kChannels, f);
     pending_.erase(pending_.begin(), pending_.begin() + kChannels);
+    if (opt_.expression_ms > 0) {
+      // Starts from the first frame, so a clip does not fade in from zero.
+      if (expression_state_.empty())
+        for (std::size_t c : expression_channels_) expression_state_.push_back(f[c]);
+      for (std::size_t k = 0; k < expression_channels_.size(); ++k) {
+        float& y = expression_state_[k];
+        y += expression_alpha * (f[expression_channels_[k]] - y);
+        f[expression_channels_[k]] = y;
+      }
+    }
     if (opt_.smoothing) {
       if (smooth_state_.empty()) smooth_state_.assign(f, f + kChannels);
       for (int c = 0; c < kChannels; ++c) {

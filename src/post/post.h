@@ -1,8 +1,17 @@
 #pragma once
 // Post-processing of the model's 52-channel frames at 30 fps, each step switchable:
 //
-//   model frames -> smoothing (optional, causal one-pole) -> speech gate on the lip channels
-//   (fade in at speech onset, to rest after it) -> blinks -> interrupt fade -> frames out
+//   model frames -> expression low-pass -> smoothing (optional, causal one-pole) -> speech
+//   gate on the lip channels (fade in at speech onset, to rest after it) -> blinks ->
+//   interrupt fade -> frames out
+//
+// The expression low-pass: the EXPRESSION channels (eyes, brows, cheek puff, nose; the
+// compiler's, arkit/channel_split.h) are a function of the emotion, which changes over
+// crossfades of a second or more, never at the rate of syllables. A model that hears
+// speech can leak it into them (the brows twitching with each syllable), so they pass a
+// causal one-pole of expression_ms (150 ms: a syllable-rate wobble of 4-6 Hz keeps about
+// a fifth of its size, an emotion crossfade of +-0.8 s is delayed by about 0.15 s). Blinks
+// are added after it and keep their speed. 0 turns it off.
 //
 // Speech activity comes from the audio itself (the 16 kHz signal the model hears, after
 // loudness normalisation): 10 ms blocks whose mean-square level exceeds active_db count as
@@ -39,6 +48,7 @@ struct Options {
   bool smoothing = false;
   std::uint32_t seed = 1;        // blink randomness
   double smoothing_ms = 35;      // one-pole time constant (adds about that much lag)
+  double expression_ms = 150;    // EXPRESSION channels' one-pole time constant; 0: off
   double active_db = -50;        // 10 ms block level, dBFS of the mean square
   double lead_ms = 40;           // fade-in before onset
   double hold_ms = 40;           // gate stays open through short gaps (stop closures)
@@ -105,7 +115,7 @@ class PostProcessor {
   bool block_active(long block) const;
 
   Options opt_;
-  std::vector<std::size_t> lip_channels_;
+  std::vector<std::size_t> lip_channels_, expression_channels_;
   // Activity blocks: the meter and the flags of blocks from blocks_base_.
   ActivityMeter meter_;
   std::deque<std::uint8_t> active_;
@@ -114,7 +124,7 @@ class PostProcessor {
   // Frames waiting for the activity they need.
   std::deque<float> pending_;
   std::size_t frames_in_ = 0, frames_emitted_ = 0;
-  std::vector<float> smooth_state_;
+  std::vector<float> smooth_state_, expression_state_;
   Blinks blinks_;
   std::vector<float> gates_;
   // Emitted frames not yet pulled.

@@ -229,6 +229,46 @@ TEST(Post, SmoothingIsCausalOnePole) {
   EXPECT_NEAR(out[30 * kCh + kJawOpen], 1.0 - std::exp(-1000.0 / 30 / 35), 1e-6);
 }
 
+// The EXPRESSION channels pass a 150 ms one-pole: a wobble at syllable rate shrinks to a
+// fraction, a held level passes unchanged from the first frame, the lips and SHARED channels
+// are untouched, and blinks still close the lids fully.
+TEST(Post, ExpressionChannelsFollowTheEmotionNotTheSyllables) {
+  post::Options o;
+  o.blinks = false;
+  o.fades = false;
+  const std::size_t n = 150, brow = arkit::index_of("browInnerUp"), smile = arkit::index_of("mouthSmileLeft");
+  std::vector<float> frames = constant_frames(n, 0.4f);
+  for (std::size_t j = 0; j < n; ++j) {
+    const float wobble = 0.1f * static_cast<float>(std::sin(2 * M_PI * 5.0 * j / 30.0));  // 5 Hz
+    frames[j * kCh + brow] += wobble;
+    frames[j * kCh + smile] += wobble;
+    frames[j * kCh + kJawOpen] += wobble;
+  }
+  const auto out = post::process(frames, {}, o);
+  auto swing = [&](const std::vector<float>& y, std::size_t c) {  // peak to peak over the last second
+    float lo = 1, hi = 0;
+    for (std::size_t j = n - 30; j < n; ++j) lo = std::min(lo, y[j * kCh + c]), hi = std::max(hi, y[j * kCh + c]);
+    return hi - lo;
+  };
+  const float in = swing(frames, brow);
+  EXPECT_LT(swing(out, brow), 0.3f * in);  // about a fifth of the input's
+  EXPECT_FLOAT_EQ(swing(out, smile), in);     // SHARED: untouched
+  EXPECT_FLOAT_EQ(swing(out, kJawOpen), in);  // LIPSYNC: untouched
+  const std::size_t eye = arkit::index_of("eyeWideLeft");
+  for (std::size_t j = 0; j < n; j += 10) EXPECT_FLOAT_EQ(out[j * kCh + eye], 0.4f) << j;  // held: unchanged
+  // Off: the wobble passes.
+  o.expression_ms = 0;
+  const auto raw = post::process(frames, {}, o);
+  EXPECT_EQ(raw, frames);
+  // Blinks are added after the low-pass: a blink still shuts the lid.
+  post::Options b;
+  b.fades = false;
+  const auto blinked = post::process(constant_frames(1800, 0.1f), {}, b);
+  float most = 0;
+  for (std::size_t j = 0; j < 1800; ++j) most = std::max(most, blinked[j * kCh + arkit::index_of("eyeBlinkLeft")]);
+  EXPECT_GT(most, 0.95f);
+}
+
 TEST(Post, RejectsBadInput) {
   post::PostProcessor p;
   p.finish();
