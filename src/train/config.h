@@ -24,6 +24,10 @@ struct BackboneSchedule {
 struct LossWeights {
   float lipsync = 1.0f, expression = 1.0f, shared = 1.0f;  // per channel type
   float velocity = 0.5f;
+  // Second differences of (output - target): weighs fast motion ~8x more than the velocity
+  // term does at 10 Hz vs 3 Hz, so it targets chatter (the jitter rule of `emosync validate`)
+  // rather than the articulation itself. 0: off.
+  float acceleration = 0.0f;
   float anchor = 4.0f;
   int anchor_batch = 8;
   float consistency = 0.5f;

@@ -405,6 +405,12 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       torch::Tensor dv = (out.slice(1, 1) - out.slice(1, 0, t - 1)) - (target.slice(1, 1) - target.slice(1, 0, t - 1));
       torch::Tensor vel = (dmask * channel_w * dv.pow(2)).sum() / (dmask.sum().clamp_min(1) * 52);
       torch::Tensor loss = sup + cfg.loss.velocity * vel;
+      if (cfg.loss.acceleration > 0 && t > 2) {
+        const torch::Tensor e = out - target;
+        const torch::Tensor d2 = e.slice(1, 2) - 2 * e.slice(1, 1, t - 1) + e.slice(1, 0, t - 2);
+        const torch::Tensor amask = mask.slice(1, 2) * mask.slice(1, 1, t - 1) * mask.slice(1, 0, t - 2);
+        loss = loss + cfg.loss.acceleration * (amask * channel_w * d2.pow(2)).sum() / (amask.sum().clamp_min(1) * 52);
+      }
       torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({}), closure_l = torch::zeros({}),
                     phone_l = torch::zeros({});
       double phone_frames = 0, phone_right = 0;

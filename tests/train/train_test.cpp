@@ -496,6 +496,35 @@ TEST(Train, LipInvarianceAndRestAnchorsPullTheirWay) {
   EXPECT_LT(rest_error(on), rest_error(off));
 }
 
+// The acceleration term (second differences of output - target) takes fast motion out of
+// the output: after the same base training, the summed squared second difference of the
+// frames is smaller with it than without.
+TEST(Train, AccelerationTermCalmsFastMotion) {
+  auto train_base = [&](const std::string& name, float weight) {
+    io::Json j = tiny_config(scratch(name).string());
+    j["epochs"] = 2;
+    j["loss"]["acceleration"] = weight;
+    const std::string model = (scratch(name) / "m.safetensors").string();
+    train::export_checkpoint(train::run_training(parse(j)).checkpoint, model);
+    return runtime::Model::load(model);
+  };
+  runtime::Model off = train_base("accel_off", 0.0f), on = train_base("accel_on", 30.0f);
+  const auto& item = train::Dataset::load_item((toy_root() / "data/item0000").string());
+  auto roughness = [&](const runtime::Model& m) {
+    const auto y = m.forward(item.features.data(), item.feature_frames, item.cond.data(), item.frames);
+    double r = 0;
+    for (std::size_t k = 2; k < item.frames; ++k)
+      for (std::size_t c = 0; c < 52; ++c) {
+        const double d2 = y[k * 52 + c] - 2 * y[(k - 1) * 52 + c] + y[(k - 2) * 52 + c];
+        r += d2 * d2;
+      }
+    return r;
+  };
+  std::printf("summed squared second difference: off %.4f on %.4f\n", roughness(off), roughness(on));
+  EXPECT_LT(roughness(on), roughness(off));
+  EXPECT_EQ(parse(tiny_config(scratch("accel_off").string())).loss.acceleration, 0.0f);  // off by default
+}
+
 // The closure term seals the lips where the targets are shut. Toy data again, with the
 // lips shut (mouthClose 0.9, jawOpen 0) wherever the toy's mouth is closed, ramped in and
 // out at the data set's top speeds: the peak
