@@ -89,6 +89,7 @@ io::Json Architecture::to_json() const {
     j["feature_norm"] = "running";
     j["norm_tau_s"] = norm_tau_s;
   }
+  if (lips == Lips::SpeechAndEmotion) j["lips"] = "speech+emotion";
   return j;
 }
 
@@ -130,6 +131,12 @@ Architecture Architecture::from_json(const io::Json& j, const std::string& what)
     if (a.feature_norm != FeatureNorm::Running) n["norm_tau_s"].fail("only with feature_norm \"running\"");
     a.norm_tau_s = static_cast<float>(n["norm_tau_s"].number());
   }
+  // Optional (absent in every file before it, and in files of the default).
+  const std::string lips = n.has("lips") ? n["lips"].string() : "speech";
+  if (lips == "speech+emotion")
+    a.lips = Lips::SpeechAndEmotion;
+  else if (lips != "speech")
+    n["lips"].fail("expected speech or speech+emotion, got '" + lips + "'");
   a.validate(what);
   return a;
 }

@@ -13,6 +13,11 @@
 //        (Linear, or Linear-ReLU-Linear) -> per block gamma/beta = Linear(embedding)
 //     -> blocks: z = ReLU(fc(h)); z = z·(1+gamma) + beta; h = h + z
 //     -> head: sigmoid(Linear(h)) -> 52 ARKit channels in canonical order.
+//   lips "speech" (the default): the LIPSYNC channels (arkit/channel_split.h) are read from
+//     the blocks run under neutral conditioning, the other channels under the frame's
+//     own; "speech+emotion": every channel under the frame's conditioning. The training
+//     forward pass is always the latter; the rule is applied where the model is used
+//     (the runtime, FilmNet::infer), see runtime/model.h for why.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -38,6 +43,10 @@ enum class EmbeddingKind { Linear, Mlp };
 // Running: features/normalise.h with time constant norm_tau_s and the prior tensor.
 enum class FeatureNorm { None, Running };
 constexpr const char* kFeaturePriorTensor = "feature_norm.prior";
+// Speech: LIPSYNC channels under neutral conditioning (their targets, the lipsync teacher's,
+// never depend on the emotion). SpeechAndEmotion: for lip targets that do (e.g. captured
+// faces of emotional speech).
+enum class Lips { Speech, SpeechAndEmotion };
 
 struct Architecture {
   int n_mels = 80;
@@ -49,6 +58,7 @@ struct Architecture {
   int n_outputs = 52;
   FeatureNorm feature_norm = FeatureNorm::None;
   float norm_tau_s = 2.5f;  // Running only: about one sentence, so a new channel is gone in ~7 s
+  Lips lips = Lips::Speech;
 
   static Architecture base_default();  // 5-dim one-hot through Linear(5, 64)
   static Architecture v3_default();    // 19-dim through MLP(19, 64, 64)
@@ -65,7 +75,8 @@ struct Architecture {
   std::vector<std::pair<std::string, std::vector<std::size_t>>> parameter_shapes() const;
   std::size_t parameter_count() const;
 
-  // feature_norm fields are written only when Running, so "none" files stay byte-identical.
+  // feature_norm fields are written only when Running, and lips only when "speech+emotion",
+  // so files of the defaults stay byte-identical.
   io::Json to_json() const;
   static Architecture from_json(const io::Json& j, const std::string& what);  // validated
   void validate(const std::string& what) const;

@@ -28,11 +28,34 @@ bool ActivityMeter::take() {
   return db > active_db_;
 }
 
+ChannelLowPass::ChannelLowPass(std::vector<std::size_t> channels, double tau_ms)
+    : channels_(std::move(channels)),
+      alpha_(tau_ms > 0 ? static_cast<float>(1.0 - std::exp(-1000.0 / (kFps * tau_ms))) : 1.0f) {}
+
+void ChannelLowPass::apply(float* f) {
+  if (alpha_ >= 1.0f) return;
+  if (state_.empty())
+    for (std::size_t c : channels_) state_.push_back(f[c]);
+  for (std::size_t k = 0; k < channels_.size(); ++k) {
+    state_[k] += alpha_ * (f[channels_[k]] - state_[k]);
+    f[channels_[k]] = state_[k];
+  }
+}
+
+namespace {
+std::vector<std::size_t> all_channels() {
+  std::vector<std::size_t> c(kChannels);
+  for (std::size_t i = 0; i < c.size(); ++i) c[i] = i;
+  return c;
+}
+}  // namespace
+
 PostProcessor::PostProcessor(const Options& options)
     : opt_(options),
       lip_channels_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync)),
-      expression_channels_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Expression)),
       meter_(options.active_db),
+      expression_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Expression), options.expression_ms),
+      smoothing_(all_channels(), options.smoothing ? options.smoothing_ms : 0.0),
       blinks_(options.seed, kFps, options.blink) {
   if (!(opt_.lead_ms >= 0 && opt_.hold_ms >= 0 && opt_.release_ms > 0 && opt_.smoothing_ms > 0 &&
         opt_.expression_ms >= 0))
@@ -95,9 +118,6 @@ float PostProcessor::gate_at(std::size_t frame) const {
 void PostProcessor::emit_ready() {
   const long complete = blocks_base_ + static_cast<long>(active_.size());
   const double lead = opt_.lead_ms / 1000;
-  const double alpha = 1.0 - std::exp(-1000.0 / (kFps * opt_.smoothing_ms));
-  const float expression_alpha =
-      opt_.expression_ms > 0 ? static_cast<float>(1.0 - std::exp(-1000.0 / (kFps * opt_.expression_ms))) : 1.0f;
   while (frames_emitted_ < frames_in_) {
     const std::size_t j = frames_emitted_;
     // The gate reads blocks up to t + lead: wait for them unless the audio has ended.
@@ -105,23 +125,8 @@ void PostProcessor::emit_ready() {
     float f[kChannels];
     std::copy(pending_.begin(), pending_.begin() + kChannels, f);
     pending_.erase(pending_.begin(), pending_.begin() + kChannels);
-    if (opt_.expression_ms > 0) {
-      // Starts from the first frame, so a clip does not fade in from zero.
-      if (expression_state_.empty())
-        for (std::size_t c : expression_channels_) expression_state_.push_back(f[c]);
-      for (std::size_t k = 0; k < expression_channels_.size(); ++k) {
-        float& y = expression_state_[k];
-        y += expression_alpha * (f[expression_channels_[k]] - y);
-        f[expression_channels_[k]] = y;
-      }
-    }
-    if (opt_.smoothing) {
-      if (smooth_state_.empty()) smooth_state_.assign(f, f + kChannels);
-      for (int c = 0; c < kChannels; ++c) {
-        smooth_state_[c] += static_cast<float>(alpha) * (f[c] - smooth_state_[c]);
-        f[c] = smooth_state_[c];
-      }
-    }
+    expression_.apply(f);
+    smoothing_.apply(f);
     const float g = opt_.fades ? gate_at(j) : 1.0f;
     gates_.push_back(g);
     if (opt_.fades)

@@ -84,6 +84,21 @@ class ActivityMeter {
   std::size_t fill_ = 0;
 };
 
+// A causal one-pole low-pass over some of the 52 channels at 30 fps, time constant tau_ms
+// (0: passes the frames unchanged). It starts from the first frame it sees, so a clip does
+// not fade in from zero.
+class ChannelLowPass {
+ public:
+  ChannelLowPass() = default;
+  ChannelLowPass(std::vector<std::size_t> channels, double tau_ms);
+  void apply(float* frame);  // one frame of kChannels, in place
+
+ private:
+  std::vector<std::size_t> channels_;
+  float alpha_ = 1.0f;
+  std::vector<float> state_;
+};
+
 class PostProcessor {
  public:
   explicit PostProcessor(const Options& options = {});
@@ -115,7 +130,7 @@ class PostProcessor {
   bool block_active(long block) const;
 
   Options opt_;
-  std::vector<std::size_t> lip_channels_, expression_channels_;
+  std::vector<std::size_t> lip_channels_;
   // Activity blocks: the meter and the flags of blocks from blocks_base_.
   ActivityMeter meter_;
   std::deque<std::uint8_t> active_;
@@ -124,7 +139,7 @@ class PostProcessor {
   // Frames waiting for the activity they need.
   std::deque<float> pending_;
   std::size_t frames_in_ = 0, frames_emitted_ = 0;
-  std::vector<float> smooth_state_, expression_state_;
+  ChannelLowPass expression_, smoothing_;
   Blinks blinks_;
   std::vector<float> gates_;
   // Emitted frames not yet pulled.

@@ -1,6 +1,8 @@
 // Runtime model speed, one thread: offline frames/s and x real time on 60 s of features,
 // and streaming compute per 10 ms chunk, for the default architecture with feature_norm
-// "none" and "running" (the ratio is the normaliser's cost). Ratios from one run, not asserts.
+// "none" and "running" (the ratio is the normaliser's cost), and with lips "speech+emotion"
+// (the ratio is the cost of reading the lips under neutral conditioning: a second pass of the
+// FiLM blocks while an emotion is on). Ratios from one run, not asserts.
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -31,7 +33,9 @@ Speed measure(const model::Architecture& arch) {
   auto a = Clock::now();
   for (int r = 0; r < reps; ++r) m.forward(feats.data(), tf, cond.data(), t);
   double s = std::chrono::duration<double>(Clock::now() - a).count() / reps;
-  const char* norm = arch.feature_norm == model::FeatureNorm::Running ? "running" : "none";
+  const char* norm = arch.lips == model::Lips::SpeechAndEmotion  ? "none, lips speech+emotion"
+                     : arch.feature_norm == model::FeatureNorm::Running ? "running"
+                                                                        : "none";
   std::printf("[feature_norm %s] model: %zu parameters (%.2f MB float32), lookahead %.0f ms\n", norm,
               arch.parameter_count(), arch.parameter_count() * 4.0 / 1e6, arch.lookahead_ms());
   std::printf("[feature_norm %s] offline: 60 s audio in %.1f ms: %.0f output frames/s, %.0f feature frames/s, %.0fx real time\n",
@@ -60,9 +64,15 @@ int main() {
   const Speed none = measure(arch);
   arch.feature_norm = model::FeatureNorm::Running;
   const Speed running = measure(arch);
+  arch.feature_norm = model::FeatureNorm::None;
+  arch.lips = model::Lips::SpeechAndEmotion;
+  const Speed one_pass = measure(arch);
+  arch.lips = model::Lips::Speech;
   std::printf("running / none speed: offline %.3f, streaming %.3f (whole-model timings: on a loaded machine\n"
               "  their noise exceeds the normaliser's cost, which is measured alone below)\n",
               running.offline_x / none.offline_x, running.stream_x / none.stream_x);
+  std::printf("lips speech / speech+emotion speed under joy (the neutral lips pass): offline %.3f, streaming %.3f\n",
+              none.offline_x / one_pass.offline_x, none.stream_x / one_pass.stream_x);
   // The normaliser alone on the same 60 s (every frame speech, the slowest case).
   const std::size_t tf = 6000;
   std::mt19937 rng(2);

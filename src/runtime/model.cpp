@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "emotion/classes.h"
+#include "arkit/channel_split.h"
+#include "emotion/classes.h"
 #include "emotion/conditioning.h"
 #include "io/error.h"
 
@@ -118,6 +120,12 @@ Model::Model(const model::ModelFile& f, std::string source) : arch_(f.arch), sta
   head_b_ = vector(w.at("head.bias", what));
   if (arch_.feature_norm == model::FeatureNorm::Running)
     feature_prior_ = w.at(model::kFeaturePriorTensor, what).data;
+  const emotion::Conditioning neutral = emotion::make_conditioning(emotion::kNeutral, 0.0f);
+  neutral_cond_ = Eigen::Map<const Eigen::VectorXf>(neutral.data(), static_cast<Eigen::Index>(neutral.size()));
+  neutral_embed_ = embed(neutral_cond_);
+  if (arch_.lips == model::Lips::Speech && head_w_.rows() == static_cast<Eigen::Index>(arkit::kCount))
+    for (std::size_t ch : arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync))
+      lip_rows_.push_back(static_cast<Eigen::Index>(ch));
 }
 
 Model Model::load(const std::string& path) { return Model(model::read_model(path), path); }
@@ -126,11 +134,9 @@ Model Model::parse(std::string_view bytes, const std::string& what) {
   return Model(model::parse_model(bytes, what), what);
 }
 
-// Products are Eigen GEMMs over blocks of columns; a streaming chunk and the whole file
-// may round differently in the last bits (measured in tests/runtime), nothing more.
-void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::size_t first, float* out) const {
-  const Eigen::Index n = h30.cols();
-  Eigen::MatrixXf c(cond_columns_.size(), n);
+// The conditioning embedding of columns [n] of the 19-row conditioning `cond`.
+Eigen::MatrixXf Model::embed(const Eigen::MatrixXf& cond) const {
+  Eigen::MatrixXf c(cond_columns_.size(), cond.cols());
   for (std::size_t i = 0; i < cond_columns_.size(); ++i) c.row(i) = cond.row(cond_columns_[i]);
   Eigen::MatrixXf e = embed0_w_ * (c);
   e.colwise() += embed0_b_;
@@ -140,6 +146,11 @@ void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::s
     e = r;
     e.colwise() += embed2_b_;
   }
+  return e;
+}
+
+// The FiLM blocks over hidden columns h30 under embeddings e (one column per frame).
+Eigen::MatrixXf Model::film_blocks(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& e) const {
   Eigen::MatrixXf h = h30;
   const Eigen::Index hd = h.rows();
   for (int b = 0; b < arch_.blocks; ++b) {
@@ -151,7 +162,26 @@ void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::s
     z = z.cwiseProduct((g.topRows(hd).array() + 1.0f).matrix()) + g.bottomRows(hd);
     h += z;
   }
+  return h;
+}
+
+// Products are Eigen GEMMs over blocks of columns; a streaming chunk and the whole file
+// may round differently in the last bits (measured in tests/runtime), nothing more.
+void Model::head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::size_t first, float* out) const {
+  const Eigen::Index n = h30.cols();
+  // The LIPSYNC rows come from the blocks under neutral conditioning (model.h), through
+  // the same arithmetic whatever the chunking: the second pass only when some frame of
+  // the block carries an emotion.
+  bool all_neutral = true;
+  for (Eigen::Index k = 0; k < n && all_neutral; ++k)
+    all_neutral = (cond.col(k) - neutral_cond_).cwiseAbs().maxCoeff() == 0.0f;
+  const Eigen::MatrixXf neutral = neutral_embed_.replicate(1, n);
+  const Eigen::MatrixXf h = film_blocks(h30, all_neutral ? neutral : embed(cond));
   Eigen::MatrixXf y = head_w_ * (h);
+  if (!all_neutral && !lip_rows_.empty()) {
+    const Eigen::MatrixXf hn = film_blocks(h30, neutral);
+    for (Eigen::Index r : lip_rows_) y.row(r) = head_w_.row(r) * hn;
+  }
   y.colwise() += head_b_;
   // Finite inputs can still overflow inside the products (huge weights in a damaged file):
   // NaN would pass the sigmoid as NaN, so say so instead.

@@ -3,6 +3,18 @@
 // or streaming (push feature frames in chunks of any size, pull 30 fps frames). Both run
 // the same per-column arithmetic, so they give the same frames bit for bit.
 //
+// The LIPSYNC channels (jaw, lip closure, funnel, pucker, ...) come from the speech alone
+// (architecture lips "speech", the default): for them the FiLM blocks run a second time
+// under neutral conditioning. Their training
+// targets are the lipsync teacher's, which never depend on the emotion
+// (ARCHITECTURE.md §2), so whatever emotion reaches them through the network is leakage,
+// and it costs articulation: with the emotion in them the first issue-16 model told open
+// vowels from p/b/m with AUC 0.942 under neutral and 0.887 under surprise at 100. The
+// emotion still shapes the mouth through the SHARED channels (smile, frown, press, ...);
+// at rest the speech gate (post/post.h) takes the lips to 0 under every emotion anyway.
+// The second pass is skipped for blocks that are all neutral; it costs the head, not the
+// encoder (bench/).
+//
 // Streaming latency: an output frame at time t needs features up to
 // t + arch.lookahead_ms() (encoder lookahead + one frame for resampling), plus whatever
 // chunk size the caller pushes. Feature normalisation (arch.feature_norm "running") is
@@ -67,6 +79,8 @@ class Model {
   // Block of output frames (the first is frame `first`) from resampled hidden columns and
   // their conditioning; Error if any output is not finite.
   void head(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& cond, std::size_t first, float* out) const;
+  Eigen::MatrixXf embed(const Eigen::MatrixXf& cond) const;
+  Eigen::MatrixXf film_blocks(const Eigen::MatrixXf& h30, const Eigen::MatrixXf& e) const;
 
   model::Architecture arch_;
   std::string stage_, source_;
@@ -79,6 +93,8 @@ class Model {
   std::vector<Eigen::VectorXf> fc_b_, film_b_;
   Eigen::MatrixXf head_w_;
   Eigen::VectorXf head_b_;
+  Eigen::VectorXf neutral_cond_, neutral_embed_;  // the 19-dim neutral conditioning, its embedding
+  std::vector<Eigen::Index> lip_rows_;            // the LIPSYNC channels (arkit/channel_split.h)
 };
 
 class Stream {

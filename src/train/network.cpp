@@ -1,5 +1,8 @@
 #include "train/network.h"
 
+#include "arkit/channel_split.h"
+#include "emotion/classes.h"
+#include "emotion/conditioning.h"
 #include "io/error.h"
 
 namespace emosync::train {
@@ -78,6 +81,20 @@ torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::T
     h = h + (z * (1 + g[0]) + g[1]);
   }
   return torch::sigmoid(head_->forward(h));
+}
+
+torch::Tensor FilmNetImpl::infer(const torch::Tensor& features, const torch::Tensor& cond) {
+  torch::Tensor y = forward(features, cond);
+  if (arch_.lips != model::Lips::Speech) return y;
+  emotion::Conditioning n = emotion::make_conditioning(emotion::kNeutral, 0.0f);
+  const torch::Tensor neutral =
+      torch::from_blob(n.data(), {1, 1, static_cast<int64_t>(n.size())}).clone().expand_as(cond).contiguous();
+  const torch::Tensor yn = forward(features, neutral);
+  std::vector<int64_t> lips;
+  for (std::size_t c : arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync))
+    lips.push_back(static_cast<int64_t>(c));
+  const torch::Tensor idx = torch::tensor(lips, torch::kLong);
+  return y.index_copy(2, idx, yn.index_select(2, idx));
 }
 
 bool is_training_only_parameter(const std::string& name) { return name.rfind("phone_head.", 0) == 0; }

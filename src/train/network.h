@@ -23,6 +23,11 @@ class FilmNetImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& cond,
                         torch::Tensor* phone_logits = nullptr);
 
+  // The model as it is used (the runtime computes the same): forward, with the LIPSYNC
+  // channels taken from a second pass under neutral conditioning when arch().lips is
+  // "speech" (model/architecture.h). Training optimises forward itself.
+  torch::Tensor infer(const torch::Tensor& features, const torch::Tensor& cond);
+
   const model::Architecture& arch() const { return arch_; }
   // feature_norm running: the prior [n_mels], a buffer (saved in checkpoints, exported as the
   // model file's feature_norm.prior, not trained). The network itself never normalises: the

@@ -251,6 +251,23 @@ TEST(Architecture, FeatureNormJsonRoundTripAndFieldErrors) {
   expect_error(j, "norm_tau_s");
 }
 
+TEST(Architecture, LipsJsonRoundTripAndFieldErrors) {
+  // "speech" is the default and writes nothing, so every older file reads as it.
+  auto j = small_arch().to_json();
+  EXPECT_FALSE(j.contains("lips"));
+  EXPECT_EQ(model::Architecture::from_json(j, "x").lips, model::Lips::Speech);
+  j["lips"] = "speech";
+  EXPECT_EQ(model::Architecture::from_json(j, "x").to_json(), small_arch().to_json());
+  model::Architecture a = small_arch();
+  a.lips = model::Lips::SpeechAndEmotion;
+  EXPECT_EQ(a.to_json()["lips"], "speech+emotion");
+  EXPECT_EQ(model::Architecture::from_json(a.to_json(), "x").lips, model::Lips::SpeechAndEmotion);
+  j["lips"] = "emotion";
+  const std::string e = test_support::error_of([&] { model::Architecture::from_json(j, "m.json"); });
+  EXPECT_NE(e.find("m.json"), std::string::npos) << e;
+  EXPECT_NE(e.find("lips"), std::string::npos) << e;
+}
+
 TEST(ModelFile, FeatureNormRoundTripsAndInconsistentFilesAreRejected) {
   model::Architecture a = small_arch();
   a.feature_norm = model::FeatureNorm::Running;

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <random>
 
+#include "arkit/channel_split.h"
+#include "emotion/classes.h"
+#include "emotion/conditioning.h"
 #include "io/atomic_file.h"
 #include "io/error.h"
 #include "model/model_file.h"
@@ -71,6 +74,48 @@ TEST(RuntimeModel, OutputsAreBlendshapeWeights) {
   float diff = 0;
   for (std::size_t i = 0; i < y.size(); ++i) diff = std::max(diff, std::abs(y[i] - y2[i]));
   EXPECT_GT(diff, 1e-4f);
+}
+
+TEST(RuntimeModel, LipsyncChannelsComeFromTheSpeechAlone) {
+  // model.h: the LIPSYNC channels run under neutral conditioning whatever the emotion, the
+  // others follow it. The first 200 frames are neutral, so blocks and chunks of both kinds
+  // (all neutral, mixed, all emotion) meet, offline and streaming.
+  Fixture f(1001);
+  const auto neutral = emotion::make_conditioning(emotion::kNeutral, 0.0f);
+  for (std::size_t k = 0; k < 200; ++k) std::copy(neutral.begin(), neutral.end(), f.cond.begin() + k * 19);
+  std::vector<float> all_neutral(f.t * 19);
+  for (std::size_t k = 0; k < f.t; ++k) std::copy(neutral.begin(), neutral.end(), all_neutral.begin() + k * 19);
+  runtime::Model m(model::random_model(f.arch, 8));
+  const auto y = m.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+  const auto yn = m.forward(f.feats.data(), f.tf, all_neutral.data(), f.t);
+  const auto& split = arkit::ChannelSplit::standard();
+  float lip_diff = 0, other_diff = 0;
+  for (std::size_t k = 0; k < f.t; ++k)
+    for (std::size_t ch = 0; ch < 52; ++ch) {
+      const float d = std::abs(y[k * 52 + ch] - yn[k * 52 + ch]);
+      if (split.type_of(ch) == arkit::ChannelType::Lipsync)
+        lip_diff = std::max(lip_diff, d);
+      else if (k >= 200)
+        other_diff = std::max(other_diff, d);
+    }
+  EXPECT_LE(lip_diff, 1e-6f);
+  EXPECT_GT(other_diff, 1e-3f);  // the emotion still reaches the rest of the face
+  // A model whose lips are trained to follow the emotion too keeps them.
+  model::ModelFile emotional = model::random_model(f.arch, 8);
+  emotional.arch.lips = model::Lips::SpeechAndEmotion;
+  runtime::Model me(emotional);
+  const auto ye = me.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+  float lip_moved = 0;
+  for (std::size_t k = 200; k < f.t; ++k)
+    for (std::size_t ch : split.channels(arkit::ChannelType::Lipsync))
+      lip_moved = std::max(lip_moved, std::abs(ye[k * 52 + ch] - yn[k * 52 + ch]));
+  EXPECT_GT(lip_moved, 1e-3f);
+  for (auto chunks : std::vector<std::vector<std::size_t>>{{1}, {7}, {64}, {1001}}) {
+    const auto s = stream(m, f, chunks);
+    float diff = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) diff = std::max(diff, std::abs(s[i] - y[i]));
+    EXPECT_LE(diff, 1e-5f) << "chunk pattern starting " << chunks[0];
+  }
 }
 
 TEST(RuntimeModel, StreamingMatchesOfflineForAnyChunking) {

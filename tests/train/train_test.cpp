@@ -271,7 +271,9 @@ TEST(Dataset, RejectsMismatchedTriplesNamingTheFile) {
 // The libtorch network and the Eigen runtime compute the same function.
 TEST(Parity, EigenRuntimeMatchesLibtorch) {
   torch::set_num_threads(1);
-  for (auto arch : {model::Architecture::base_default(), model::Architecture::v3_default()}) {
+  model::Architecture v3_emotion_lips = model::Architecture::v3_default();
+  v3_emotion_lips.lips = model::Lips::SpeechAndEmotion;
+  for (auto arch : {model::Architecture::base_default(), model::Architecture::v3_default(), v3_emotion_lips}) {
     torch::manual_seed(3);
     train::FilmNet net(arch);
     const int64_t tf = 437, t = static_cast<int64_t>(model::output_frames_for(tf));
@@ -285,7 +287,7 @@ TEST(Parity, EigenRuntimeMatchesLibtorch) {
     torch::Tensor ref;
     {
       torch::NoGradGuard g;
-      ref = net->forward(feats, cond).contiguous();
+      ref = net->infer(feats, cond).contiguous();
     }
     runtime::Model m(train::to_model_file(net, "test", "test"));
     auto y = m.forward(feats.contiguous().data_ptr<float>(), tf, cond.contiguous().data_ptr<float>(), t);
@@ -444,13 +446,17 @@ TEST(Train, V3StartsFromBaseAndFrozenBackboneStaysPut) {
 // lip invariance the lips differ less between two emotions over the same audio, and with
 // rest anchors the face on silence is nearer the preset.
 TEST(Train, LipInvarianceAndRestAnchorsPullTheirWay) {
+  // The runtime reads such a model's lips as trained ("speech+emotion"); under the default,
+  // "speech", they would not move with the emotion at all (runtime/model.h).
   fs::path base = scratch("inv_base");
   io::Json jb = tiny_config(base.string());
+  jb["architecture"]["lips"] = "speech+emotion";
   jb["epochs"] = 2;
   train::run_training(parse(jb));
   auto train_v3 = [&](const std::string& name, float weight) {
     io::Json jv = tiny_config(scratch(name).string(), "v3");
     jv["init_from"] = (base / "checkpoint.pt").string();
+    jv["architecture"]["lips"] = "speech+emotion";
     jv["epochs"] = 3;
     jv["loss"]["lip_invariance"] = weight;
     jv["loss"]["anchor_rest"] = weight;
