@@ -17,7 +17,7 @@
 //
 // Streaming latency: a frame at instant t is ready once the input reaches
 //   t + 25 ms (log-mel window) + the model's look-ahead (arch().lookahead_ms(): encoder
-//   look-ahead + 10 ms for 30 fps resampling; 70 ms for the shipped model) + the
+//   look-ahead + 30 fps resampling look-ahead; 70 ms for the shipped model) + the
 //   resampler's half filter (0 at 16 kHz, 2.2 ms from 48 kHz, 4.4 ms from 8 kHz)
 // i.e. 95-99.4 ms with the shipped model, plus the chunk the caller pushes.
 // algorithmic_latency_ms() gives the figure; tests/engine measures it.

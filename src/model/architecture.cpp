@@ -1,5 +1,7 @@
 #include "model/architecture.h"
 
+#include <cstdlib>
+
 #include "emotion/conditioning.h"
 #include "io/error.h"
 
@@ -90,6 +92,7 @@ io::Json Architecture::to_json() const {
     j["norm_tau_s"] = norm_tau_s;
   }
   if (lips == Lips::SpeechAndEmotion) j["lips"] = "speech+emotion";
+  if (resample == Resample::Triangle) j["resample"] = "triangle";
   return j;
 }
 
@@ -137,6 +140,11 @@ Architecture Architecture::from_json(const io::Json& j, const std::string& what)
     a.lips = Lips::SpeechAndEmotion;
   else if (lips != "speech")
     n["lips"].fail("expected speech or speech+emotion, got '" + lips + "'");
+  const std::string rs = n.has("resample") ? n["resample"].string() : "linear";
+  if (rs == "triangle")
+    a.resample = Resample::Triangle;
+  else if (rs != "linear")
+    n["resample"].fail("expected linear or triangle, got '" + rs + "'");
   a.validate(what);
   return a;
 }
@@ -156,7 +164,8 @@ void Architecture::validate(const std::string& what) const {
     if (l.lookahead < 0 || l.lookahead > (l.kernel - 1) * l.dilation)
       bad(f + ".lookahead", "must be in 0..(kernel-1)*dilation");
   }
-  if (lookahead_frames() + 1 > 10) bad("encoder", "total lookahead exceeds 100 ms");
+  if (lookahead_frames() + resample_lookahead_frames() > 10)
+    bad("encoder", "total lookahead (encoder + resampling) exceeds 100 ms");
   if (embed_dim <= 0 || embed_dim > 4096) bad("embed_dim", "must be in 1..4096");
   if (blocks < 0 || blocks > 32) bad("blocks", "must be in 0..32");
   if (n_outputs != 52) bad("n_outputs", "must be 52 (ARKit blendshapes)");
@@ -169,6 +178,28 @@ std::size_t output_frames_for(std::size_t feature_frames) { return (feature_fram
 
 ResamplePoint resample_point(std::size_t k) {
   return {(10 * k) / 3, static_cast<float>((10 * k) % 3) / 3.0f};
+}
+
+std::vector<ResampleTap> resample_taps(Resample kind, std::size_t k) {
+  const ResamplePoint p = resample_point(k);
+  const long i0 = static_cast<long>(p.i0);
+  if (kind == Resample::Linear) {
+    if (p.frac == 0.0f) return {{i0, 1.0f}};
+    return {{i0, 1.0f - p.frac}, {i0 + 1, p.frac}};
+  }
+  // Triangle of half-width 10/3 frames around p = i0 + r/3, in exact thirds: the weight of
+  // frame i0 + d is max(0, 10 - |3d - r|) / 10 before normalising.
+  const long r = static_cast<long>((10 * k) % 3);
+  std::vector<ResampleTap> taps;
+  float sum = 0;
+  for (long d = -3; d <= 4; ++d) {
+    const long w = 10 - std::labs(3 * d - r);
+    if (w <= 0) continue;
+    taps.push_back({i0 + d, static_cast<float>(w)});
+    sum += static_cast<float>(w);
+  }
+  for (auto& t : taps) t.weight /= sum;
+  return taps;
 }
 
 std::vector<std::size_t> conditioning_columns(ConditioningInput c) {

@@ -8,7 +8,11 @@
 //     -> encoder: 1-D convs, layer i: out[t] = b + sum_j W_j in[t + lookahead - (k-1-j)·dilation],
 //        zero outside [0, T_f), then ReLU
 //     -> resample to 30 fps: output frame k sits at feature position p = k·100/30 (exact
-//        rational), h30[k] = (1-f)·h[i0] + f·h[min(i0+1, T_f-1)], i0 = floor(p), f = p - i0
+//        rational); h30[k] = sum_j w_j h[clamp(j, 0, T_f-1)] over resample_taps(k):
+//        "linear" (the default): w = (1-f, f) at (i0, i0+1), i0 = floor(p), f = p - i0;
+//        "triangle": w_j ∝ max(0, 1 - |j-p|/(10/3)), the linear kernel stretched to the
+//        output rate, i.e. an anti-aliasing low-pass before taking every 3.33rd frame
+//        (linear interpolation alone folds the encoder's 15-50 Hz into the lips' 0-15 Hz)
 //     -> conditioning (19 floats; the base stage keeps the 5 base-class columns) -> embedding
 //        (Linear, or Linear-ReLU-Linear) -> per block gamma/beta = Linear(embedding)
 //     -> blocks: z = ReLU(fc(h)); z = z·(1+gamma) + beta; h = h + z
@@ -47,6 +51,8 @@ constexpr const char* kFeaturePriorTensor = "feature_norm.prior";
 // never depend on the emotion). SpeechAndEmotion: for lip targets that do (e.g. captured
 // faces of emotional speech).
 enum class Lips { Speech, SpeechAndEmotion };
+// How the 100 fps encoder output becomes 30 fps (see the top of this file).
+enum class Resample { Linear, Triangle };
 
 struct Architecture {
   int n_mels = 80;
@@ -59,6 +65,7 @@ struct Architecture {
   FeatureNorm feature_norm = FeatureNorm::None;
   float norm_tau_s = 2.5f;  // Running only: about one sentence, so a new channel is gone in ~7 s
   Lips lips = Lips::Speech;
+  Resample resample = Resample::Linear;
 
   static Architecture base_default();  // 5-dim one-hot through Linear(5, 64)
   static Architecture v3_default();    // 19-dim through MLP(19, 64, 64)
@@ -66,17 +73,18 @@ struct Architecture {
 
   int hidden() const { return encoder.empty() ? n_mels : encoder.back().out_channels; }
   int cond_dim() const { return cond_input == ConditioningInput::Base5 ? 5 : 19; }
-  int lookahead_frames() const;  // encoder lookahead in feature frames (resampling adds < 1)
-  // Lookahead in ms from input to an output frame: encoder lookahead plus the one
-  // feature frame linear resampling may read ahead.
-  double lookahead_ms() const { return (lookahead_frames() + 1) * 1000.0 / kFeatureFps; }
+  int lookahead_frames() const;  // encoder lookahead in feature frames
+  // Feature frames past floor(p) the resampling reads: 1 (linear), 3 (triangle).
+  int resample_lookahead_frames() const { return resample == Resample::Triangle ? 3 : 1; }
+  // Lookahead in ms from input to an output frame: encoder plus resampling lookahead.
+  double lookahead_ms() const { return (lookahead_frames() + resample_lookahead_frames()) * 1000.0 / kFeatureFps; }
 
   // Name and shape of every parameter (with Running, the prior tensor is one of them), in a fixed order shared by trainer and runtime.
   std::vector<std::pair<std::string, std::vector<std::size_t>>> parameter_shapes() const;
   std::size_t parameter_count() const;
 
-  // feature_norm fields are written only when Running, and lips only when "speech+emotion",
-  // so files of the defaults stay byte-identical.
+  // feature_norm fields are written only when Running, lips only when "speech+emotion" and
+  // resample only when "triangle", so files of the defaults stay byte-identical.
   io::Json to_json() const;
   static Architecture from_json(const io::Json& j, const std::string& what);  // validated
   void validate(const std::string& what) const;
@@ -90,6 +98,13 @@ struct ResamplePoint {
   float frac;
 };
 ResamplePoint resample_point(std::size_t k);
+// The feature frames output frame k reads and their weights (summing to 1), in increasing
+// order of index; indices may fall outside [0, T_f): callers clamp them to the ends.
+struct ResampleTap {
+  long index;
+  float weight;
+};
+std::vector<ResampleTap> resample_taps(Resample kind, std::size_t k);
 
 // The base model's 5 inputs taken from a 19-dim conditioning (emotion::kBaseClasses).
 std::vector<std::size_t> conditioning_columns(ConditioningInput c);

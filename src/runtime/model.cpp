@@ -302,7 +302,7 @@ void Stream::run_encoder() {
     if (l + 1 < convs.size())
       in_[l + 1].append(y, done_[l + 1] - convs[l + 1].left);
     else
-      hidden_.append(y, static_cast<long>(model::resample_point(frames_out_).i0));
+      hidden_.append(y, model::resample_taps(model_->arch_.resample, frames_out_).front().index);
   }
 }
 
@@ -314,8 +314,7 @@ std::size_t Stream::available() const {
   }
   std::size_t n = 0;
   for (std::size_t k = frames_out_;; ++k) {
-    auto p = model::resample_point(k);
-    const long need = static_cast<long>(p.i0) + (p.frac > 0 ? 1 : 0);
+    const long need = model::resample_taps(model_->arch_.resample, k).back().index;
     if (need >= have) break;
     ++n;
   }
@@ -331,11 +330,12 @@ std::size_t Stream::pull_impl(const float* cond, std::size_t n, float* out, bool
   const long last = hidden_.end() - 1;
   Eigen::MatrixXf h30(hidden_.m.rows(), static_cast<Eigen::Index>(count));
   for (std::size_t i = 0; i < count; ++i) {
-    auto p = model::resample_point(frames_out_ + i);
-    const long i0 = std::min(static_cast<long>(p.i0), last);
-    const long i1 = p.frac > 0 ? std::min(i0 + 1, last) : i0;
-    h30.col(static_cast<Eigen::Index>(i)) =
-        (1.0f - p.frac) * hidden_.m.col(i0 - hidden_.start) + p.frac * hidden_.m.col(i1 - hidden_.start);
+    auto col = h30.col(static_cast<Eigen::Index>(i));
+    col.setZero();
+    for (const auto& tap : model::resample_taps(model_->arch_.resample, frames_out_ + i)) {
+      const long j = std::clamp(tap.index, 0L, last);
+      col += tap.weight * hidden_.m.col(j - hidden_.start);
+    }
   }
   const Eigen::Index cd = static_cast<Eigen::Index>(emotion::kConditioningDim);
   Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> c(

@@ -16,7 +16,7 @@
 // encoder (bench/).
 //
 // Streaming latency: an output frame at time t needs features up to
-// t + arch.lookahead_ms() (encoder lookahead + one frame for resampling), plus whatever
+// t + arch.lookahead_ms() (encoder lookahead + resampling lookahead), plus whatever
 // chunk size the caller pushes. Feature normalisation (arch.feature_norm "running") is
 // causal and per frame: it adds no latency, and offline runs it through the same Stream.
 #include <cstddef>

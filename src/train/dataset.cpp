@@ -99,7 +99,7 @@ std::vector<std::size_t> Dataset::epoch_items(std::size_t n, float real_fraction
 }
 
 std::size_t window_feature_frames(std::size_t frames, int lookahead_frames) {
-  return (10 * frames) / 3 + static_cast<std::size_t>(lookahead_frames) + 2;
+  return (10 * frames) / 3 + static_cast<std::size_t>(lookahead_frames) + 1;
 }
 
 Window make_window(const Triple& t, std::size_t frames, int lookahead_frames, int n_mels, std::mt19937_64& rng) {

@@ -55,6 +55,8 @@ struct Window {
   std::vector<float> mask;      // [frames]
   std::vector<float> phones;    // [frames] phone class, -1 where none, past the end, or no phones.npy
 };
+// Feature frames of a window of `frames` outputs; lookahead_frames: input past an output
+// frame's position that it reads (encoder + resampling lookahead).
 std::size_t window_feature_frames(std::size_t frames, int lookahead_frames);
 // Scales the window's audio by gain_db: ln power moves by gain_db·ln(10)/10; silence (the
 // log-mel floor) and the zero padding past the item's end stay as they are.

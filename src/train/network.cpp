@@ -1,5 +1,7 @@
 #include "train/network.h"
 
+#include <algorithm>
+
 #include "arkit/channel_split.h"
 #include "emotion/classes.h"
 #include "emotion/conditioning.h"
@@ -58,17 +60,15 @@ torch::Tensor FilmNetImpl::forward(const torch::Tensor& features, const torch::T
     x = F::pad(x, F::PadFuncOptions({left, l.lookahead}));
     x = torch::relu(encoder_[i]->as<torch::nn::Conv1d>()->forward(x));
   }
+  // Resampling as a [lf, t] matrix built from the taps the runtime uses (model/architecture.h).
   const int64_t lf = x.size(2), t = cond.size(1);
-  std::vector<int64_t> i0(t), i1(t);
-  std::vector<float> frac(t);
-  for (int64_t k = 0; k < t; ++k) {
-    auto p = model::resample_point(static_cast<std::size_t>(k));
-    i0[k] = std::min<int64_t>(static_cast<int64_t>(p.i0), lf - 1);
-    i1[k] = p.frac > 0 ? std::min<int64_t>(i0[k] + 1, lf - 1) : i0[k];
-    frac[k] = p.frac;
-  }
-  auto f = torch::tensor(frac).view({1, 1, t});
-  torch::Tensor h = x.index_select(2, torch::tensor(i0)) * (1 - f) + x.index_select(2, torch::tensor(i1)) * f;
+  std::vector<float> r(static_cast<std::size_t>(lf * t), 0.0f);
+  for (int64_t k = 0; k < t; ++k)
+    for (const auto& tap : model::resample_taps(arch_.resample, static_cast<std::size_t>(k))) {
+      const int64_t j = std::clamp<int64_t>(tap.index, 0, lf - 1);
+      r[static_cast<std::size_t>(j * t + k)] += tap.weight;
+    }
+  torch::Tensor h = torch::matmul(x, torch::from_blob(r.data(), {lf, t}, torch::kFloat32).clone());
   h = h.transpose(1, 2);  // [B, T, H]
   if (phone_logits) {
     if (phone_head_.is_empty()) throw Error("network: no phone head (loss.phone is 0)");

@@ -345,7 +345,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     }
   }
 
-  const int la = cfg.arch.lookahead_frames();
+  // Frames of input past an output frame's position that the window must hold.
+  const int la = cfg.arch.lookahead_frames() + cfg.arch.resample_lookahead_frames();
   const std::size_t n_items = cfg.items_per_epoch > 0 ? static_cast<std::size_t>(cfg.items_per_epoch) : data.items().size();
   const std::size_t B = static_cast<std::size_t>(cfg.batch_size), steps = std::max<std::size_t>(1, n_items / B);
   const std::size_t local_b = B / static_cast<std::size_t>(env.world), b0 = env.rank * local_b;

@@ -268,6 +268,60 @@ TEST(Architecture, LipsJsonRoundTripAndFieldErrors) {
   EXPECT_NE(e.find("lips"), std::string::npos) << e;
 }
 
+TEST(Architecture, ResampleTapsAreNormalisedCentredAndBounded) {
+  for (std::size_t k = 0; k < 30; ++k) {
+    const auto p = model::resample_point(k);
+    const double pos = static_cast<double>(p.i0) + p.frac;
+    for (auto kind : {model::Resample::Linear, model::Resample::Triangle}) {
+      const auto taps = model::resample_taps(kind, k);
+      double sum = 0, centre = 0;
+      for (const auto& t : taps) {
+        EXPECT_GT(t.weight, 0.0f);
+        sum += t.weight;
+        centre += t.weight * static_cast<double>(t.index);
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-6) << k;
+      // The weighted mean position is the frame's own position p, so neither kind delays
+      // or advances the output: exactly for linear; the triangle sampled at whole frames
+      // off a third is 1/33 frame (0.3 ms) off.
+      EXPECT_NEAR(centre, pos, kind == model::Resample::Linear ? 1e-5 : 1.0 / 33 + 1e-5) << k;
+      model::Architecture a = model::Architecture::v3_default();
+      a.resample = kind;
+      EXPECT_LE(taps.back().index, static_cast<long>(p.i0) + a.resample_lookahead_frames()) << k;
+      EXPECT_GE(taps.front().index, static_cast<long>(p.i0) - 3) << k;
+    }
+    // Linear is the old interpolation exactly.
+    const auto lin = model::resample_taps(model::Resample::Linear, k);
+    EXPECT_EQ(lin.front().index, static_cast<long>(p.i0));
+    EXPECT_FLOAT_EQ(lin.front().weight, 1.0f - p.frac);
+  }
+  // The triangle reaches 3.33 frames each way: 7 taps at frame positions on a whole frame.
+  EXPECT_EQ(model::resample_taps(model::Resample::Triangle, 0).size(), 7u);
+  EXPECT_EQ(model::resample_taps(model::Resample::Triangle, 0).front().index, -3);
+}
+
+TEST(Architecture, ResampleJsonRoundTripAndLookaheadLimit) {
+  auto j = small_arch().to_json();
+  EXPECT_FALSE(j.contains("resample"));
+  EXPECT_EQ(model::Architecture::from_json(j, "x").resample, model::Resample::Linear);
+  model::Architecture a = small_arch();
+  a.resample = model::Resample::Triangle;
+  EXPECT_EQ(a.to_json()["resample"], "triangle");
+  EXPECT_EQ(model::Architecture::from_json(a.to_json(), "x").resample, model::Resample::Triangle);
+  j["resample"] = "cubic";
+  std::string e = test_support::error_of([&] { model::Architecture::from_json(j, "m.json"); });
+  EXPECT_NE(e.find("m.json"), std::string::npos) << e;
+  EXPECT_NE(e.find("resample"), std::string::npos) << e;
+  // 100 ms: the shipped encoder (6 frames) fits with linear (+1) but not with triangle (+3).
+  model::Architecture v3 = model::Architecture::v3_default();
+  EXPECT_EQ(v3.lookahead_ms(), 70.0);
+  v3.resample = model::Resample::Triangle;
+  EXPECT_EQ(v3.lookahead_ms(), 90.0);
+  v3.encoder[1].lookahead = 4;  // 8 + 3 frames
+  e = test_support::error_of([&] { v3.validate("m.json"); });
+  EXPECT_NE(e.find("exceeds 100 ms"), std::string::npos) << e;
+}
+
 TEST(ModelFile, FeatureNormRoundTripsAndInconsistentFilesAreRejected) {
   model::Architecture a = small_arch();
   a.feature_norm = model::FeatureNorm::Running;

@@ -118,37 +118,57 @@ TEST(RuntimeModel, LipsyncChannelsComeFromTheSpeechAlone) {
   }
 }
 
+namespace {
+// The shipped encoder with the anti-aliasing resampler and the lookahead moved to it.
+model::Architecture triangle_arch() {
+  model::Architecture a = model::Architecture::v3_default();
+  a.resample = model::Resample::Triangle;
+  for (auto& l : a.encoder) l.lookahead = 1;
+  return a;
+}
+}  // namespace
+
 TEST(RuntimeModel, StreamingMatchesOfflineForAnyChunking) {
-  Fixture f(1001);
-  runtime::Model m(model::random_model(f.arch, 6));
-  const auto offline = m.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
-  for (auto chunks : std::vector<std::vector<std::size_t>>{{1}, {7}, {33}, {1000}, {1, 2, 5, 17, 64}, {1001}}) {
-    const auto s = stream(m, f, chunks);
-    float diff = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) diff = std::max(diff, std::abs(s[i] - offline[i]));
-    EXPECT_LE(diff, 1e-5f) << "chunk pattern starting " << chunks[0];
-    std::printf("streaming vs offline, chunks from %zu frames: max abs diff %.2e\n", chunks[0], diff);
+  for (auto arch : {model::Architecture::v3_default(), triangle_arch()}) {
+    Fixture f(1001);
+    f.arch = arch;
+    runtime::Model m(model::random_model(f.arch, 6));
+    const auto offline = m.forward(f.feats.data(), f.tf, f.cond.data(), f.t);
+    for (auto chunks : std::vector<std::vector<std::size_t>>{{1}, {7}, {33}, {1000}, {1, 2, 5, 17, 64}, {1001}}) {
+      const auto s = stream(m, f, chunks);
+      float diff = 0;
+      for (std::size_t i = 0; i < s.size(); ++i) diff = std::max(diff, std::abs(s[i] - offline[i]));
+      EXPECT_LE(diff, 1e-5f) << "chunk pattern starting " << chunks[0];
+      std::printf("%s resampling, streaming vs offline, chunks from %zu frames: max abs diff %.2e\n",
+                  arch.resample == model::Resample::Triangle ? "triangle" : "linear", chunks[0], diff);
+    }
   }
 }
 
 TEST(RuntimeModel, StreamingLatencyIsTheLookahead) {
-  Fixture f(300);
-  runtime::Model m(model::random_model(f.arch, 7));
-  runtime::Stream s(m);
-  const long la = f.arch.lookahead_frames();
-  for (std::size_t n = 1; n <= f.tf; ++n) {
-    s.push(&f.feats[(n - 1) * f.arch.n_mels], 1);
-    // Frame k needs feature frame ceil(10k/3) plus the encoder lookahead.
-    std::size_t expect = 0;
-    while (true) {
-      auto p = model::resample_point(expect);
-      if (static_cast<long>(p.i0) + (p.frac > 0 ? 1 : 0) + la >= static_cast<long>(n)) break;
-      ++expect;
+  for (auto arch : {model::Architecture::v3_default(), triangle_arch()}) {
+    Fixture f(300);
+    f.arch = arch;
+    runtime::Model m(model::random_model(f.arch, 7));
+    runtime::Stream s(m);
+    const long la = f.arch.lookahead_frames();
+    const bool triangle = arch.resample == model::Resample::Triangle;
+    for (std::size_t n = 1; n <= f.tf; ++n) {
+      s.push(&f.feats[(n - 1) * f.arch.n_mels], 1);
+      // Frame k needs feature frame ceil(10k/3) (linear) or floor(10k/3) + 3 (triangle),
+      // plus the encoder lookahead.
+      std::size_t expect = 0;
+      while (true) {
+        auto p = model::resample_point(expect);
+        const long last = static_cast<long>(p.i0) + (triangle ? 3 : (p.frac > 0 ? 1 : 0));
+        if (last + la >= static_cast<long>(n)) break;
+        ++expect;
+      }
+      ASSERT_EQ(s.available(), expect) << "after " << n << " frames";
     }
-    ASSERT_EQ(s.available(), expect) << "after " << n << " frames";
+    s.finish();
+    EXPECT_EQ(s.available(), model::output_frames_for(f.tf));
   }
-  s.finish();
-  EXPECT_EQ(s.available(), model::output_frames_for(f.tf));
 }
 
 TEST(RuntimeModel, DamagedModelFilesGiveClearErrors) {

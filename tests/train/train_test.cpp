@@ -273,7 +273,10 @@ TEST(Parity, EigenRuntimeMatchesLibtorch) {
   torch::set_num_threads(1);
   model::Architecture v3_emotion_lips = model::Architecture::v3_default();
   v3_emotion_lips.lips = model::Lips::SpeechAndEmotion;
-  for (auto arch : {model::Architecture::base_default(), model::Architecture::v3_default(), v3_emotion_lips}) {
+  model::Architecture v3_triangle = model::Architecture::v3_default();
+  v3_triangle.resample = model::Resample::Triangle;
+  for (auto& l : v3_triangle.encoder) l.lookahead = 1;
+  for (auto arch : {model::Architecture::base_default(), model::Architecture::v3_default(), v3_emotion_lips, v3_triangle}) {
     torch::manual_seed(3);
     train::FilmNet net(arch);
     const int64_t tf = 437, t = static_cast<int64_t>(model::output_frames_for(tf));
@@ -294,8 +297,8 @@ TEST(Parity, EigenRuntimeMatchesLibtorch) {
     float d = 0;
     for (int64_t i = 0; i < t * 52; ++i) d = std::max(d, std::abs(y[i] - ref.data_ptr<float>()[i]));
     EXPECT_LE(d, 1e-4f);
-    std::printf("parity (%s, %zu parameters): max abs diff %.2e\n", arch.cond_dim() == 5 ? "base" : "v3",
-                arch.parameter_count(), d);
+    std::printf("parity (%s, %s resampling, %zu parameters): max abs diff %.2e\n", arch.cond_dim() == 5 ? "base" : "v3",
+                arch.resample == model::Resample::Triangle ? "triangle" : "linear", arch.parameter_count(), d);
   }
 }
 
