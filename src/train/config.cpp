@@ -22,7 +22,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
   n.object();
   static const std::vector<std::string> known = {
       "stage", "data", "out_dir", "init_from", "architecture", "epochs", "items_per_epoch", "batch_size",
-      "window_frames", "lr", "seed", "threads", "curriculum", "presets", "backbone", "loss", "stop_after_epoch",
+      "window_frames", "lr", "lr_final", "seed", "threads", "curriculum", "presets", "backbone", "loss", "stop_after_epoch",
       "log_every_steps", "gain_db", "augment"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
@@ -57,6 +57,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     if (c.window_frames % 3) v.fail("must be a multiple of 3 (windows start on a feature frame)");
   });
   optional(n, "lr", [&](auto v) { c.lr = static_cast<float>(v.number_in(0, 10)); });
+  optional(n, "lr_final", [&](auto v) { c.lr_final = static_cast<float>(v.number_in(0, 1)); });
   optional(n, "gain_db", [&](auto v) { c.gain_db = static_cast<float>(v.number_in(0, 40)); });
   optional(n, "augment", [&](auto a) {
     a.object();
@@ -136,6 +137,7 @@ io::Json TrainConfig::to_json() const {
           {"batch_size", batch_size},
           {"window_frames", window_frames},
           {"lr", lr},
+          {"lr_final", lr_final},
           {"seed", seed},
           {"threads", threads},
           {"gain_db", gain_db},
@@ -250,6 +252,12 @@ std::vector<AnchorPair> parse_anchor_pairs(const io::Json& j, const std::string&
 
 std::vector<AnchorPair> load_anchor_pairs(const std::string& path_or_key) {
   return parse_anchor_pairs(tables::read_json_file_or_table(path_or_key), path_or_key);
+}
+
+float TrainConfig::lr_factor(std::size_t step, std::size_t total) const {
+  if (lr_final >= 1.0f || total <= 1) return 1.0f;
+  const double p = std::min(1.0, static_cast<double>(step) / static_cast<double>(total - 1));
+  return static_cast<float>(lr_final + (1.0 - lr_final) * 0.5 * (1.0 + std::cos(M_PI * p)));
 }
 
 }  // namespace emosync::train

@@ -69,6 +69,10 @@ struct TrainConfig {
   int batch_size = 16;
   int window_frames = 60;  // output frames per training window (multiple of 3)
   float lr = 1e-3f;
+  // The learning rate at the last step, as a fraction of lr: 1 keeps it constant; below 1
+  // it falls along a half cosine over the run's steps (both parameter groups), so the
+  // weights settle instead of ending on a constant-rate Adam step's noise.
+  float lr_final = 1.0f;
   unsigned seed = 1;
   int threads = 1;
   // Gain augmentation: each window's audio level moves by a uniform ±gain_db (an additive
@@ -85,6 +89,9 @@ struct TrainConfig {
   static TrainConfig parse(const io::Json& j, const std::string& file);  // errors name file and field
   static TrainConfig load(const std::string& path);
   io::Json to_json() const;
+  // The factor on lr at global step `step` (0-based) of `total`: 1 at the first step,
+  // lr_final at the last, a half cosine between (1 throughout when lr_final is 1).
+  float lr_factor(std::size_t step, std::size_t total) const;
 };
 
 // Fraction of real items per epoch: piecewise linear through (epoch, real) points,

@@ -363,13 +363,16 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     const float real_fraction = curriculum.real_fraction(epoch);
     const bool early = epoch <= cfg.backbone.epochs;
     const float lr_backbone = early ? (cfg.backbone.freeze ? 0.0f : cfg.lr * cfg.backbone.lr_scale) : cfg.lr;
-    static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_backbone);
-    static_cast<torch::optim::AdamOptions&>(opt.param_groups()[1].options()).lr(cfg.lr);
     const std::vector<std::size_t> order = data.epoch_items(steps * B, real_fraction, rng);
     // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps, closure,
     // phone loss x labelled frames, labelled frames, frames classified right
     std::vector<double> sums(14, 0.0);
     for (std::size_t s = 0; s < steps; ++s) {
+      // Per step from the global step index, so a resumed run follows the same schedule.
+      const float decay = cfg.lr_factor(static_cast<std::size_t>(epoch - 1) * steps + s,
+                                        static_cast<std::size_t>(cfg.epochs) * steps);
+      static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_backbone * decay);
+      static_cast<torch::optim::AdamOptions&>(opt.param_groups()[1].options()).lr(cfg.lr * decay);
       // Every rank draws the whole global batch so the random streams stay in step.
       std::vector<Window> windows;
       for (std::size_t i = 0; i < B; ++i)
@@ -512,6 +515,9 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                     {"steps", steps_done},
                     {"real_fraction", real_fraction},
                     {"lr_backbone", lr_backbone},
+                    // the rate of the epoch's last step (lr_final's cosine applied)
+                    {"lr_last", cfg.lr * cfg.lr_factor(static_cast<std::size_t>(epoch) * steps - 1,
+                                                       static_cast<std::size_t>(cfg.epochs) * steps)},
                     {"loss", sums[0] / n},
                     {"supervised_loss", sums[1] / n},
                     {"velocity_loss", sums[2] / n},

@@ -124,6 +124,9 @@ TEST(TrainConfig, ErrorsNameTheField) {
   j["loss"]["phone"] = -0.1;
   expect_error(j, "loss.phone");
   j = tiny_config("x");
+  j["lr_final"] = 1.5;
+  expect_error(j, "lr_final");
+  j = tiny_config("x");
   j["loss"]["viseme"] = 0.1;  // the prototype's name: an error, not a silently missing term
   expect_error(j, "loss.viseme");
 }
@@ -337,9 +340,11 @@ TEST(Train, StoppedAndResumedRunEqualsUninterruptedRun) {
   fs::path a = scratch("straight"), b = scratch("resumed");
   io::Json ja = tiny_config(a.string());
   ja["loss"]["phone"] = 0.5;  // the phone head and its Adam state resume too
+  ja["lr_final"] = 0.1;       // and the decay follows the global step
   train::run_training(parse(ja));
   io::Json jb = tiny_config(b.string());
   jb["loss"]["phone"] = 0.5;
+  jb["lr_final"] = 0.1;
   jb["stop_after_epoch"] = 2;
   EXPECT_EQ(train::run_training(parse(jb)).epochs_done, 2);
   jb["stop_after_epoch"] = 0;
@@ -359,6 +364,34 @@ std::vector<io::Json> metric_rows(const train::TrainConfig& c) {
   return rows;
 }
 }  // namespace
+
+// lr_final: a half cosine from lr to lr x lr_final over the run's steps; 1 keeps lr constant
+// (the default, so older configs train as before).
+TEST(TrainConfig, LrFinalFallsAlongAHalfCosine) {
+  train::TrainConfig c = parse(tiny_config("x"));
+  EXPECT_EQ(c.lr_final, 1.0f);
+  for (std::size_t s : {0u, 50u, 99u}) EXPECT_EQ(c.lr_factor(s, 100), 1.0f);
+  io::Json j = tiny_config("x");
+  j["lr_final"] = 0.1;
+  c = parse(j);
+  EXPECT_FLOAT_EQ(parse(c.to_json()).lr_final, 0.1f);  // the run's record reads back
+  EXPECT_FLOAT_EQ(c.lr_factor(0, 101), 1.0f);
+  EXPECT_FLOAT_EQ(c.lr_factor(50, 101), 0.55f);  // halfway: the mean of the ends
+  EXPECT_FLOAT_EQ(c.lr_factor(100, 101), 0.1f);
+  for (std::size_t s = 1; s < 101; ++s) EXPECT_LT(c.lr_factor(s, 101), c.lr_factor(s - 1, 101)) << s;
+
+  // The trainer applies it: each epoch's metrics row carries the rate of its last step.
+  fs::path out = scratch("lr_final");
+  j = tiny_config(out.string());
+  j["lr_final"] = 0.1;
+  c = parse(j);
+  train::run_training(c);
+  const auto rows = metric_rows(c);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_FLOAT_EQ(rows.back()["lr_last"].get<float>(), 0.003f * 0.1f);
+  for (std::size_t e = 1; e < rows.size(); ++e)
+    EXPECT_LT(rows[e]["lr_last"].get<double>(), rows[e - 1]["lr_last"].get<double>());
+}
 
 // The phone head learns the toy's phone classes from the encoder, stays out of the model
 // file (the runtime is unchanged), and costs little per step.
