@@ -24,8 +24,10 @@ constexpr double kFps = 30, kLead = 0.4;  // the generator's default pause leads
 constexpr double kClose = 1.475;          // middle of the M in the fixture's alignment
 
 // Two 3 s "recordings": an open vowel, a bilabial closure at 1.4-1.55 s, the vowel again.
-std::string fixture() {
-  const std::string dir = test_support::temp_path("augment_dataset", "fixture");
+// Each test names its own folder: ctest runs the tests of this file in parallel, and one
+// test's remove_all must not take the other's recordings away.
+std::string fixture(const std::string& test) {
+  const std::string dir = test_support::temp_path("augment_dataset", "fixture_" + test);
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string jsonl;
@@ -95,7 +97,7 @@ double closure_time(const std::vector<double>& g, double speed) {
 }  // namespace
 
 TEST(AugmentedDataset, RealItemsGetTimeScaledVariantsAndOriginalsStayAsTheyWere) {
-  const std::string scenarios = fixture();
+  const std::string scenarios = fixture("time_scaled");
   const std::string plain = build(scenarios, "plain", 0), aug = build(scenarios, "aug2", 2);
   const auto plain_files = files_of(plain), aug_files = files_of(aug);
   ASSERT_EQ(plain_files.size(), 2u);
@@ -137,7 +139,7 @@ TEST(AugmentedDataset, RealItemsGetTimeScaledVariantsAndOriginalsStayAsTheyWere)
 
 TEST(AugmentedDataset, BadOptionsAreRefusedWithTheirName) {
   datagen::BuildOptions o;
-  o.scenarios = fixture();
+  o.scenarios = fixture("bad_options");
   o.out = test_support::temp_path("augment_dataset", "bad");
   o.generator.augment = -1;
   EXPECT_NE(test_support::error_of([&] { datagen::build_dataset(o); }).find("--augment must be in 0..100"),
