@@ -12,10 +12,14 @@
 #include <espeak-ng/speak_lib.h>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -77,9 +81,21 @@ bool write_all(int fd, const void* data, std::size_t n) {
   return true;
 }
 
-bool read_all(int fd, void* data, std::size_t n) {
+// Reads n bytes, waiting no later than `deadline` for each of them. Returns false at
+// end of file, on an error or when the deadline passes (*timed_out says which).
+bool read_all(int fd, void* data, std::size_t n, std::chrono::steady_clock::time_point deadline, bool* timed_out) {
   char* p = static_cast<char*>(data);
   while (n > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      *timed_out = true;
+      return false;
+    }
+    pollfd pfd{fd, POLLIN, 0};
+    int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 60'000)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return false;
+    if (ready == 0) continue;  // re-check the deadline
     ssize_t r = ::read(fd, p, n);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
@@ -147,24 +163,34 @@ Collector speak_in_fresh_process(const TtsConfig& c, const std::string& text, in
     ::_exit(speak_in_child(fds[1], c, text));
   }
   ::close(fds[1]);
+  // A child that never answers (stuck on a lock it inherited from a thread of the parent
+  // that held it at fork: glibc's malloc guards against that, some sanitizer runtimes do
+  // not) is killed rather than waited for forever. espeak-ng speaks a sentence in tens of
+  // milliseconds; the limit leaves room for long texts and slow (instrumented) builds.
+  const auto limit = std::chrono::seconds(60 + text.size() / 100);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool timed_out = false;
   // Read exactly what the header announces (not up to EOF: another thread's child may
   // hold a copy of this pipe's write end for a moment).
   Header h;
   Collector col;
-  bool ok = read_all(fds[0], &h, sizeof h);
+  bool ok = read_all(fds[0], &h, sizeof h, deadline, &timed_out);
   // A child speaks at most what fits a pipe-fed vector: guard against a garbled header.
   constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 31;
   ok = ok && h.samples < kMaxSamples && h.events < kMaxSamples;
   if (ok) {
     col.samples.resize(h.samples);
     col.events.resize(h.events);
-    ok = read_all(fds[0], col.samples.data(), col.samples.size() * sizeof(std::int16_t)) &&
-         read_all(fds[0], col.events.data(), col.events.size() * sizeof(Event));
+    ok = read_all(fds[0], col.samples.data(), col.samples.size() * sizeof(std::int16_t), deadline, &timed_out) &&
+         read_all(fds[0], col.events.data(), col.events.size() * sizeof(Event), deadline, &timed_out);
   }
   ::close(fds[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (timed_out)
+    throw Error("espeak-ng: the synthesis process gave no answer in " + std::to_string(limit.count()) + " s and was stopped");
   if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw Error("espeak-ng: the synthesis process " +
                 (WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))

@@ -201,6 +201,26 @@ TEST(ServerAssets, EmbeddedAppAndPathChecks) {
 }
 
 // A real server on a free port, driven with httplib::Client.
+// The test sentence, spoken once by espeak-ng (in a forked process): tests that serve it
+// over HTTP speak it before their server starts, because a fork while the server's
+// threads allocate can leave the child stuck in ASan's allocator (its lock is not
+// taken around fork; glibc's malloc's is).
+const emosync::tts::TtsResult& speech() {
+  static const emosync::tts::TtsResult r = [] {
+    return emosync::tts::make_tts({})->synthesize("I got the job and we are moving to the sea.");
+  }();
+  return r;
+}
+const std::string& speech_wav() {
+  static const std::string bytes = emosync::audio::wav16_bytes(speech().audio);
+  return bytes;
+}
+std::string speech_words_tsv() {
+  std::string tsv;
+  for (const auto& w : speech().words) tsv += std::to_string(w.start_s) + "\t" + std::to_string(w.end_s) + "\t" + w.text + "\n";
+  return tsv;
+}
+
 class ServerHttp : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -277,22 +297,6 @@ TEST_F(ServerHttp, BadRequestsGet4xxAndTheServerLives) {
 // --- POST /api/animate --------------------------------------------------------------
 
 // Real speech from espeak-ng (22,050 Hz) with its word timings, as an uploaded WAV.
-const emosync::tts::TtsResult& speech() {
-  static const emosync::tts::TtsResult r = [] {
-    return emosync::tts::make_tts({})->synthesize("I got the job and we are moving to the sea.");
-  }();
-  return r;
-}
-const std::string& speech_wav() {
-  static const std::string bytes = emosync::audio::wav16_bytes(speech().audio);
-  return bytes;
-}
-std::string speech_words_tsv() {
-  std::string tsv;
-  for (const auto& w : speech().words) tsv += std::to_string(w.start_s) + "\t" + std::to_string(w.end_s) + "\t" + w.text + "\n";
-  return tsv;
-}
-
 Request animate_request(std::vector<std::pair<std::string, std::string>> params, const std::string& wav = speech_wav()) {
   Request r;
   r.method = "POST";
@@ -472,7 +476,10 @@ TEST(ServerAnimate, EveryBadRequestGets4xxNamingTheField) {
 // Over HTTP: the raw WAV with query parameters, and multipart/form-data with TSV words.
 class ServerHttpAnimate : public ServerHttp {
  protected:
-  void SetUp() override { start(Options{}); }
+  void SetUp() override {
+    speech_wav();  // before the server's threads: see speech()
+    start(Options{});
+  }
 };
 
 TEST_F(ServerHttpAnimate, RawBodyAndMultipartBothAnimate) {
@@ -525,6 +532,7 @@ TEST_F(ServerHttpAnimate, RawBodyAndMultipartBothAnimate) {
 class ServerHttpLips : public ServerHttp {
  protected:
   void SetUp() override {
+    speech_wav();  // before the server's threads: see speech()
     Options o;
     o.aligners = pool_;
     start(o);
