@@ -89,7 +89,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     l.object();
     // A misspelt weight must not silently train without its term.
     static const std::vector<std::string> known_loss = {
-        "lipsync", "expression", "shared", "velocity", "acceleration", "anchor", "anchor_batch", "consistency", "jitter",
+        "lipsync", "expression", "shared", "velocity", "acceleration", "gap_high", "anchor", "anchor_batch", "consistency", "jitter",
         "lip_invariance", "anchor_rest", "closure", "phone", "channel_weights"};
     for (auto it = l.json().begin(); it != l.json().end(); ++it)
       if (std::find(known_loss.begin(), known_loss.end(), it.key()) == known_loss.end())
@@ -103,6 +103,7 @@ TrainConfig TrainConfig::parse(const io::Json& j, const std::string& file) {
     w("shared", c.loss.shared);
     w("velocity", c.loss.velocity);
     w("acceleration", c.loss.acceleration);
+    w("gap_high", c.loss.gap_high);
     w("anchor", c.loss.anchor);
     w("consistency", c.loss.consistency);
     optional(l, "jitter", [&](auto v) { c.loss.jitter = static_cast<float>(v.number_in(0, 1)); });
@@ -158,6 +159,7 @@ io::Json TrainConfig::to_json() const {
             {"shared", loss.shared},
             {"velocity", loss.velocity},
             {"acceleration", loss.acceleration},
+            {"gap_high", loss.gap_high},
             {"anchor", loss.anchor},
             {"anchor_batch", loss.anchor_batch},
             {"consistency", loss.consistency},

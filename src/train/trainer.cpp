@@ -18,6 +18,7 @@
 #include "io/error.h"
 #include "io/progress.h"
 #include "tables/tables.h"
+#include "validate/lip_measures.h"  // kJitterHz only (header; no link)
 #include "train/dataset.h"
 #include "train/network.h"
 #include "viseme/phone_class.h"
@@ -193,6 +194,29 @@ torch::Tensor closure_loss(const torch::Tensor& out, const torch::Tensor& target
   return (got - want).pow(2).sum() / static_cast<double>(frames.size() * 2);
 }
 
+// loss.gap_high: the mean square per frame of the lip gap's error above 8 Hz. The
+// error of g = max(0, jawOpen - mouthClose) over the frames that count, its mean over them
+// removed, Hann-tapered (a window's edges are not a jump), through the real FFT; the bins
+// above 8 Hz at 30 fps, scaled by Parseval back to a per-frame mean square.
+torch::Tensor gap_high_loss(const torch::Tensor& out, const torch::Tensor& target, const torch::Tensor& mask) {
+  static const int64_t close = static_cast<int64_t>(arkit::index_of("mouthClose")),
+                       jaw = static_cast<int64_t>(arkit::index_of("jawOpen"));
+  constexpr double kFps = 30.0, kAboveHz = validate::kJitterHz;
+  const int64_t B = out.size(0), T = out.size(1);
+  auto gap = [&](const torch::Tensor& y) { return torch::relu(y.select(2, jaw) - y.select(2, close)); };
+  const torch::Tensor m = mask.squeeze(2);  // [B, T]
+  torch::Tensor e = (gap(out) - gap(target)) * m;
+  e = e - e.sum(1, true) / m.sum(1, true).clamp_min(1) * m;
+  const torch::Tensor hann = torch::hann_window(T, torch::TensorOptions().dtype(torch::kFloat));
+  const torch::Tensor spec = torch::view_as_real(torch::fft::rfft(e * hann.view({1, T})));  // [B, T/2+1, 2]
+  std::vector<float> band(static_cast<std::size_t>(T / 2 + 1), 0.0f);
+  for (int64_t k = 0; k <= T / 2; ++k)
+    if (static_cast<double>(k) * kFps / static_cast<double>(T) > kAboveHz)
+      band[static_cast<std::size_t>(k)] = (2 * k == T) ? 1.0f : 2.0f;  // one-sided: the mirror bins count too
+  const torch::Tensor power = (spec.pow(2).sum(2) * torch::tensor(band).view({1, -1})).sum();
+  return power / (static_cast<double>(B) * static_cast<double>(T) * static_cast<double>(T)) / hann.pow(2).mean();
+}
+
 }  // namespace
 
 FilmNet load_checkpoint_network(const std::string& path, std::string* stage) {
@@ -365,8 +389,8 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
     const float lr_backbone = early ? (cfg.backbone.freeze ? 0.0f : cfg.lr * cfg.backbone.lr_scale) : cfg.lr;
     const std::vector<std::size_t> order = data.epoch_items(steps * B, real_fraction, rng);
     // sums: total, supervised, velocity, anchor, consistency, mae x3, mask frames, steps, closure,
-    // phone loss x labelled frames, labelled frames, frames classified right
-    std::vector<double> sums(14, 0.0);
+    // phone loss x labelled frames, labelled frames, frames classified right, gap high band
+    std::vector<double> sums(15, 0.0);
     for (std::size_t s = 0; s < steps; ++s) {
       // Per step from the global step index, so a resumed run follows the same schedule.
       const float decay = cfg.lr_factor(static_cast<std::size_t>(epoch - 1) * steps + s,
@@ -414,6 +438,11 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
         const torch::Tensor d2 = e.slice(1, 2) - 2 * e.slice(1, 1, t - 1) + e.slice(1, 0, t - 2);
         const torch::Tensor amask = mask.slice(1, 2) * mask.slice(1, 1, t - 1) * mask.slice(1, 0, t - 2);
         loss = loss + cfg.loss.acceleration * (amask * channel_w * d2.pow(2)).sum() / (amask.sum().clamp_min(1) * 52);
+      }
+      torch::Tensor gap_high_l = torch::zeros({});
+      if (cfg.loss.gap_high > 0) {
+        gap_high_l = gap_high_loss(out, target, mask);
+        loss = loss + cfg.loss.gap_high * gap_high_l;
       }
       torch::Tensor anchor_l = torch::zeros({}), cons_l = torch::zeros({}), closure_l = torch::zeros({}),
                     phone_l = torch::zeros({});
@@ -504,6 +533,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
       sums[11] += phone_l.item<double>() * phone_frames;
       sums[12] += phone_frames;
       sums[13] += phone_right;
+      sums[14] += gap_high_l.item<double>();
       if (progress) progress->advance();
       if (lead && cfg.log_every_steps > 0 && steps_done % cfg.log_every_steps == 0)
         std::printf("epoch %d step %ld loss %.5f\n", epoch, steps_done, loss.item<double>());
@@ -528,6 +558,7 @@ TrainSummary run_training(const TrainConfig& cfg_in, const DistributedEnv& env) 
                     {"mae_expression", sums[6] / sums[8]},
                     {"mae_shared", sums[7] / sums[8]},
                     {"seconds", std::chrono::duration<double>(Clock::now() - t_epoch).count()}};
+    if (cfg.loss.gap_high > 0) row["gap_high_loss"] = sums[14] / n;
     if (cfg.loss.phone > 0) {  // over the labelled frames of the epoch
       row["phone_loss"] = sums[12] > 0 ? sums[11] / sums[12] : 0.0;
       row["phone_accuracy"] = sums[12] > 0 ? sums[13] / sums[12] : 0.0;
