@@ -55,11 +55,12 @@ PostProcessor::PostProcessor(const Options& options)
       lip_channels_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Lipsync)),
       meter_(options.active_db),
       expression_(arkit::ChannelSplit::standard().channels(arkit::ChannelType::Expression), options.expression_ms),
+      lips_(lip_channels_, options.lips_ms),
       smoothing_(all_channels(), options.smoothing ? options.smoothing_ms : 0.0),
       blinks_(options.seed, kFps, options.blink) {
   if (!(opt_.lead_ms >= 0 && opt_.hold_ms >= 0 && opt_.release_ms > 0 && opt_.smoothing_ms > 0 &&
-        opt_.expression_ms >= 0))
-    throw Error("post options: lead_ms, hold_ms and expression_ms must be >= 0, release_ms and smoothing_ms > 0");
+        opt_.expression_ms >= 0 && opt_.lips_ms >= 0))
+    throw Error("post options: lead_ms, hold_ms, expression_ms and lips_ms must be >= 0, release_ms and smoothing_ms > 0");
 }
 
 void PostProcessor::reset() { *this = PostProcessor(opt_); }
@@ -126,6 +127,7 @@ void PostProcessor::emit_ready() {
     std::copy(pending_.begin(), pending_.begin() + kChannels, f);
     pending_.erase(pending_.begin(), pending_.begin() + kChannels);
     expression_.apply(f);
+    lips_.apply(f);
     smoothing_.apply(f);
     const float g = opt_.fades ? gate_at(j) : 1.0f;
     gates_.push_back(g);

@@ -28,8 +28,8 @@ struct LossWeights {
   // term does at 10 Hz vs 3 Hz, so it targets chatter (the jitter rule of `emosync validate`)
   // rather than the articulation itself. 0: off.
   float acceleration = 0.0f;
-  // The lip gap's chatter: the error of g = max(0, jawOpen - mouthClose) (arkit/lip_seal.h)
-  // in the band `emosync validate` calls jitter (above 8 Hz at 30 fps), as its mean square
+  // The lip gap's chatter: the error of jawOpen - mouthClose (arkit/lip_seal.h's gap before
+  // its clamp at 0) in the band `emosync validate` calls jitter (above 8 Hz at 30 fps), as its mean square
   // over the window's frames (Hann-tapered spectrum, mean removed). Unlike acceleration it
   // leaves the 2-8 Hz band of syllables and closures alone, and it reads the gap the rule
   // reads, not each channel. 0: off.

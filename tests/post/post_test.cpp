@@ -218,6 +218,7 @@ TEST(Post, SmoothingIsCausalOnePole) {
   o.blinks = false;
   o.fades = false;
   o.smoothing = true;
+  o.lips_ms = 0;  // the smoothing alone
   std::vector<float> frames(60 * kCh, 0.0f);
   for (std::size_t j = 30; j < 60; ++j)
     for (int c = 0; c < kCh; ++c) frames[j * kCh + c] = 1.0f;
@@ -236,6 +237,7 @@ TEST(Post, ExpressionChannelsFollowTheEmotionNotTheSyllables) {
   post::Options o;
   o.blinks = false;
   o.fades = false;
+  o.lips_ms = 0;
   const std::size_t n = 150, brow = arkit::index_of("browInnerUp"), smile = arkit::index_of("mouthSmileLeft");
   std::vector<float> frames = constant_frames(n, 0.4f);
   for (std::size_t j = 0; j < n; ++j) {
@@ -267,6 +269,44 @@ TEST(Post, ExpressionChannelsFollowTheEmotionNotTheSyllables) {
   float most = 0;
   for (std::size_t j = 0; j < 1800; ++j) most = std::max(most, blinked[j * kCh + arkit::index_of("eyeBlinkLeft")]);
   EXPECT_GT(most, 0.95f);
+}
+
+// The LIPSYNC channels pass their own one-pole: chatter at 12 Hz shrinks, a 4 Hz opening
+// and closing keeps most of its depth, the other channels are untouched, and it is causal.
+TEST(Post, LipLowPassCalmsChatterAndKeepsSyllables) {
+  post::Options o;
+  o.blinks = false;
+  o.fades = false;
+  o.lips_ms = 20;
+  const std::size_t n = 150, brow = arkit::index_of("browInnerUp"), smile = arkit::index_of("mouthSmileLeft");
+  const std::size_t close = arkit::index_of("mouthClose");
+  std::vector<float> frames = constant_frames(n, 0.4f);
+  for (std::size_t j = 0; j < n; ++j) {
+    const float chatter = 0.1f * static_cast<float>(std::sin(2 * M_PI * 12.0 * j / 30.0));
+    const float syllable = 0.1f * static_cast<float>(std::sin(2 * M_PI * 4.0 * j / 30.0));
+    frames[j * kCh + kJawOpen] += chatter;
+    frames[j * kCh + close] += syllable;
+    frames[j * kCh + smile] += chatter;
+  }
+  o.expression_ms = 0;
+  const auto out = post::process(frames, {}, o);
+  auto swing = [&](const std::vector<float>& y, std::size_t c) {  // peak to peak over the last second
+    float lo = 1, hi = 0;
+    for (std::size_t j = n - 30; j < n; ++j) lo = std::min(lo, y[j * kCh + c]), hi = std::max(hi, y[j * kCh + c]);
+    return hi - lo;
+  };
+  EXPECT_LT(swing(out, kJawOpen), 0.7f * swing(frames, kJawOpen));
+  EXPECT_GT(swing(out, close), 0.85f * swing(frames, close));
+  EXPECT_FLOAT_EQ(swing(out, smile), swing(frames, smile));  // SHARED: untouched
+  for (std::size_t j = 0; j < n; j += 10) EXPECT_FLOAT_EQ(out[j * kCh + brow], 0.4f) << j;
+  // Causal: a change at frame 100 leaves every frame before it as it was.
+  std::vector<float> later = frames;
+  later[100 * kCh + kJawOpen] = 1.0f;
+  const auto out_later = post::process(later, {}, o);
+  for (std::size_t j = 0; j < 100; ++j) EXPECT_EQ(out_later[j * kCh + kJawOpen], out[j * kCh + kJawOpen]) << j;
+  EXPECT_GT(out_later[100 * kCh + kJawOpen], out[100 * kCh + kJawOpen]);
+  o.lips_ms = -1;
+  EXPECT_THROW(post::PostProcessor{o}, Error);
 }
 
 TEST(Post, RejectsBadInput) {

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "arkit/blendshapes.h"
-#include "arkit/lip_seal.h"
 #include "dataset/speed_limit.h"
 #include "features/normalise.h"
 #include "io/atomic_file.h"
@@ -569,10 +568,11 @@ TEST(Train, AccelerationTermCalmsFastMotion) {
   EXPECT_EQ(parse(tiny_config(scratch("accel_off").string())).loss.acceleration, 0.0f);  // off by default
 }
 
-// The gap term takes the fast part out of the lip gap. Toy data whose lips are never
-// pressed shut (mouthClose 0, so the gap is the toy's jawOpen): after the same base
-// training, the share of the gap's spectral energy above 8 Hz (validate's jitter) is
-// smaller with the term than without, and the metrics record it.
+// The gap term does what it says: toy data whose lips are never pressed shut (mouthClose 0,
+// so the gap is the toy's jawOpen); after the same base training, the error of
+// jawOpen - mouthClose above 8 Hz (validate's jitter band) is smaller with the term than
+// without, and the metrics record it. (The toy's target, a rectified sine, has fast
+// corners of its own, so the output's own share above 8 Hz is not what falls here.)
 TEST(Train, GapHighTermCalmsTheLipGapsChatter) {
   const std::size_t close = *arkit::find("mouthClose"), jaw = *arkit::find("jawOpen");
   const fs::path data = scratch("gap_data");
@@ -595,21 +595,27 @@ TEST(Train, GapHighTermCalmsTheLipGapsChatter) {
     EXPECT_EQ(metrics.find("gap_high_loss") != std::string::npos, weight > 0) << metrics;
     return runtime::Model::load(model);
   };
-  runtime::Model off = train_base("gap_high_off", 0.0f), on = train_base("gap_high_on", 30.0f);
-  double share_off = 0, share_on = 0;
+  runtime::Model off = train_base("gap_high_off", 0.0f), on = train_base("gap_high_on", 1000.0f);
+  double high_off = 0, high_on = 0;
   for (const auto& e : fs::directory_iterator(data)) {
     const auto item = train::Dataset::load_item(e.path().string());
-    auto high_share = [&](const runtime::Model& m) {
+    // Energy per frame above 8 Hz of the error: the share of it times its variance.
+    auto high_error = [&](const runtime::Model& m) {
       const auto y = m.forward(item.features.data(), item.feature_frames, item.cond.data(), item.frames);
-      std::vector<float> g(item.frames);
-      for (std::size_t k = 0; k < item.frames; ++k) g[k] = arkit::lip_gap(y[k * 52 + jaw], y[k * 52 + close]);
-      return validate::high_frequency_share(g, 30.0);
+      std::vector<float> err(item.frames);
+      double mean = 0, var = 0;
+      for (std::size_t k = 0; k < item.frames; ++k) {
+        err[k] = (y[k * 52 + jaw] - y[k * 52 + close]) - (item.targets[k * 52 + jaw] - item.targets[k * 52 + close]);
+        mean += err[k] / static_cast<double>(item.frames);
+      }
+      for (float v : err) var += (v - mean) * (v - mean) / static_cast<double>(item.frames);
+      return validate::high_frequency_share(err, 30.0) * var;
     };
-    share_off += high_share(off) / 8;
-    share_on += high_share(on) / 8;
+    high_off += high_error(off);
+    high_on += high_error(on);
   }
-  std::printf("gap energy above 8 Hz (mean share over 8 items): off %.4f on %.4f\n", share_off, share_on);
-  EXPECT_LT(share_on, share_off);
+  std::printf("gap error energy above 8 Hz (8 items, summed): off %.6f on %.6f\n", high_off, high_on);
+  EXPECT_LT(high_on, high_off);
   EXPECT_EQ(parse(tiny_config(scratch("gap_high_off").string())).loss.gap_high, 0.0f);  // off by default
 }
 
