@@ -27,6 +27,22 @@ std::vector<float> burst(double total_s, double start_s, double end_s) {
 
 std::vector<float> constant_frames(std::size_t n, float v) { return std::vector<float>(n * kCh, v); }
 
+// Peak to peak of channel c over the last second of n frames.
+float last_second_swing(const std::vector<float>& y, std::size_t n, std::size_t c) {
+  float lo = 1, hi = 0;
+  for (std::size_t j = n - 30; j < n; ++j) lo = std::min(lo, y[j * kCh + c]), hi = std::max(hi, y[j * kCh + c]);
+  return hi - lo;
+}
+
+// No blinks, no speech gate, and the lip low-pass at lips_ms: one step of post alone.
+post::Options only_filters(double lips_ms) {
+  post::Options o;
+  o.blinks = false;
+  o.fades = false;
+  o.lips_ms = lips_ms;
+  return o;
+}
+
 struct BlinkStats {
   int blinks = 0;            // closures past 0.4 (partial blinks reach 0.5 at least)
   int doubles = 0;           // blinks starting within 150 ms of the previous one's end
@@ -234,10 +250,7 @@ TEST(Post, SmoothingIsCausalOnePole) {
 // fraction, a held level passes unchanged from the first frame, the lips and SHARED channels
 // are untouched, and blinks still close the lids fully.
 TEST(Post, ExpressionChannelsFollowTheEmotionNotTheSyllables) {
-  post::Options o;
-  o.blinks = false;
-  o.fades = false;
-  o.lips_ms = 0;
+  post::Options o = only_filters(0);
   const std::size_t n = 150, brow = arkit::index_of("browInnerUp"), smile = arkit::index_of("mouthSmileLeft");
   std::vector<float> frames = constant_frames(n, 0.4f);
   for (std::size_t j = 0; j < n; ++j) {
@@ -247,11 +260,7 @@ TEST(Post, ExpressionChannelsFollowTheEmotionNotTheSyllables) {
     frames[j * kCh + kJawOpen] += wobble;
   }
   const auto out = post::process(frames, {}, o);
-  auto swing = [&](const std::vector<float>& y, std::size_t c) {  // peak to peak over the last second
-    float lo = 1, hi = 0;
-    for (std::size_t j = n - 30; j < n; ++j) lo = std::min(lo, y[j * kCh + c]), hi = std::max(hi, y[j * kCh + c]);
-    return hi - lo;
-  };
+  auto swing = [&](const std::vector<float>& y, std::size_t c) { return last_second_swing(y, n, c); };
   const float in = swing(frames, brow);
   EXPECT_LT(swing(out, brow), 0.3f * in);  // about a fifth of the input's
   EXPECT_FLOAT_EQ(swing(out, smile), in);     // SHARED: untouched
@@ -274,10 +283,7 @@ TEST(Post, ExpressionChannelsFollowTheEmotionNotTheSyllables) {
 // The LIPSYNC channels pass their own one-pole: chatter at 12 Hz shrinks, a 4 Hz opening
 // and closing keeps most of its depth, the other channels are untouched, and it is causal.
 TEST(Post, LipLowPassCalmsChatterAndKeepsSyllables) {
-  post::Options o;
-  o.blinks = false;
-  o.fades = false;
-  o.lips_ms = 20;
+  post::Options o = only_filters(20);
   const std::size_t n = 150, brow = arkit::index_of("browInnerUp"), smile = arkit::index_of("mouthSmileLeft");
   const std::size_t close = arkit::index_of("mouthClose");
   std::vector<float> frames = constant_frames(n, 0.4f);
@@ -290,11 +296,7 @@ TEST(Post, LipLowPassCalmsChatterAndKeepsSyllables) {
   }
   o.expression_ms = 0;
   const auto out = post::process(frames, {}, o);
-  auto swing = [&](const std::vector<float>& y, std::size_t c) {  // peak to peak over the last second
-    float lo = 1, hi = 0;
-    for (std::size_t j = n - 30; j < n; ++j) lo = std::min(lo, y[j * kCh + c]), hi = std::max(hi, y[j * kCh + c]);
-    return hi - lo;
-  };
+  auto swing = [&](const std::vector<float>& y, std::size_t c) { return last_second_swing(y, n, c); };
   EXPECT_LT(swing(out, kJawOpen), 0.7f * swing(frames, kJawOpen));
   EXPECT_GT(swing(out, close), 0.85f * swing(frames, close));
   EXPECT_FLOAT_EQ(swing(out, smile), swing(frames, smile));  // SHARED: untouched
