@@ -1,5 +1,8 @@
 #pragma once
 // The engines behind make_tts (internal to src/tts).
+#include <sys/types.h>
+
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -20,6 +23,13 @@ std::unique_ptr<Tts> make_external(const TtsConfig& c);
 // flite synthesises under this mutex (it is also flite's own lock: flite is not
 // thread-safe) and espeak-ng forks under it.
 std::mutex& c_rand_mutex();
+
+// The engines that run a child process (espeak-ng forks, festival is spawned) read its pipe
+// against a deadline and kill a child that does not answer. wait_readable: true once fd
+// has data or end of file, false when the deadline passes first (or poll fails).
+bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline);
+// Waits for the child to end, after SIGKILL when `kill`; returns its wait status.
+int reap_child(pid_t pid, bool kill);
 
 void close_phoneme_ends(std::vector<PhonemeEvent>& p, double total_s);
 

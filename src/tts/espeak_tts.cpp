@@ -12,12 +12,9 @@
 #include <espeak-ng/speak_lib.h>
 
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -86,16 +83,10 @@ bool write_all(int fd, const void* data, std::size_t n) {
 bool read_all(int fd, void* data, std::size_t n, std::chrono::steady_clock::time_point deadline, bool* timed_out) {
   char* p = static_cast<char*>(data);
   while (n > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) {
-      *timed_out = true;
+    if (!wait_readable(fd, deadline)) {
+      *timed_out = std::chrono::steady_clock::now() >= deadline;
       return false;
     }
-    pollfd pfd{fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 60'000)));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return false;
-    if (ready == 0) continue;  // re-check the deadline
     ssize_t r = ::read(fd, p, n);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
@@ -185,10 +176,7 @@ Collector speak_in_fresh_process(const TtsConfig& c, const std::string& text, in
          read_all(fds[0], col.events.data(), col.events.size() * sizeof(Event), deadline, &timed_out);
   }
   ::close(fds[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int status = reap_child(pid, timed_out);
   if (timed_out)
     throw Error("espeak-ng: the synthesis process gave no answer in " + std::to_string(limit.count()) + " s and was stopped");
   if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)

@@ -159,18 +159,14 @@ std::string run_festival(const std::string& script, double timeout_s) {
   }
   std::string out;
   bool timed_out = false, too_long = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(timeout_s));
   char buf[65536];
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    if (!wait_readable(fds[0], deadline)) {
       timed_out = true;
       break;
     }
-    pollfd p{fds[0], POLLIN, 0};
-    int r = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) continue;  // the deadline check above ends the loop
     ssize_t n = ::read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -181,10 +177,7 @@ std::string run_festival(const std::string& script, double timeout_s) {
     }
   }
   ::close(fds[0]);
-  if (timed_out || too_long) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int status = reap_child(pid, timed_out || too_long);
   if (timed_out) throw Error("festival: no result after " + std::to_string(static_cast<int>(timeout_s)) + " s (killed)");
   if (too_long) throw Error("festival: printed more than " + std::to_string(kMaxOutputBytes) + " bytes (killed)");
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
